@@ -1,0 +1,252 @@
+//! Case -> result logic of the conformance runner, shared with
+//! `tests/conformance.rs` so that the test and the runner cannot disagree.
+
+use awsig::v4::{self, SessionTokenMode, SigningKey, SigningSettings, Trace};
+use awsig::{Credentials, Error, Payload, Request, SigningTime, v2};
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+/// A refusal decided by the runner itself, with the protocol's word for it.
+pub struct Refused(pub &'static str);
+
+impl From<Error> for Refused {
+    fn from(e: Error) -> Self {
+        Refused(e.kind())
+    }
+}
+
+struct Case<'a> {
+    scheme: &'a str,
+    method: &'a str,
+    target: &'a str,
+    headers: Vec<(&'a str, &'a str)>,
+    body: Vec<u8>,
+    access_key_id: &'a str,
+    secret: &'a str,
+    token: Option<&'a str>,
+    region: &'a str,
+    service: &'a str,
+    time: &'a str,
+    expires_in: Option<&'a Value>,
+    payload: Option<&'a str>,
+    settings: SigningSettings,
+}
+
+fn str_field<'a>(v: &'a Value, name: &str, kind: &'static str) -> Result<Option<&'a str>, Refused> {
+    match v.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(Refused(kind)),
+    }
+}
+
+fn bool_field(v: &Value, name: &str) -> Result<Option<bool>, Refused> {
+    match v.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(Refused("bad_case")),
+    }
+}
+
+fn parse_case(case: &Value) -> Result<Case<'_>, Refused> {
+    let scheme = str_field(case, "scheme", "bad_scheme")?.ok_or(Refused("bad_scheme"))?;
+    let req = case.get("request").ok_or(Refused("bad_case"))?;
+    let method = str_field(req, "method", "bad_method")?.ok_or(Refused("bad_method"))?;
+    let target = str_field(req, "target", "bad_target")?.ok_or(Refused("bad_target"))?;
+    let mut headers = Vec::new();
+    if let Some(list) = req.get("headers").and_then(Value::as_array) {
+        for h in list {
+            match h.as_array().map(Vec::as_slice) {
+                Some([Value::String(n), Value::String(v)]) => {
+                    headers.push((n.as_str(), v.as_str()))
+                }
+                _ => return Err(Refused("bad_header")),
+            }
+        }
+    }
+    let body = match str_field(req, "body_b64", "bad_body")? {
+        None => Vec::new(),
+        Some(b) => base64::engine::general_purpose::STANDARD
+            .decode(b)
+            .map_err(|_| Refused("bad_body"))?,
+    };
+    let creds = case.get("credentials").ok_or(Refused("bad_credentials"))?;
+    let s3 = scheme.starts_with("s3-");
+    let defaults = if s3 {
+        SigningSettings::s3()
+    } else {
+        SigningSettings::new()
+    };
+    let mut settings = defaults
+        .normalize_path(bool_field(case, "normalize_path")?.unwrap_or(defaults.normalize_path))
+        .double_encode_path(
+            bool_field(case, "double_encode_path")?.unwrap_or(defaults.double_encode_path),
+        )
+        .content_sha256_header(
+            bool_field(case, "content_sha256_header")?.unwrap_or(scheme == "s3-v4-header"),
+        );
+    if bool_field(case, "omit_session_token")?.unwrap_or(false) {
+        settings = settings.session_token(SessionTokenMode::AppendedUnsigned);
+    }
+    Ok(Case {
+        scheme,
+        method,
+        target,
+        headers,
+        body,
+        access_key_id: str_field(creds, "access_key_id", "bad_credentials")?.unwrap_or(""),
+        secret: str_field(creds, "secret_access_key", "bad_credentials")?.unwrap_or(""),
+        token: str_field(creds, "session_token", "bad_credentials")?,
+        region: str_field(case, "region", "bad_scope")?.unwrap_or(""),
+        service: str_field(case, "service", "bad_scope")?.unwrap_or(""),
+        time: str_field(case, "time", "bad_time")?.ok_or(Refused("bad_time"))?,
+        expires_in: case.get("expires_in").filter(|v| !v.is_null()),
+        payload: str_field(case, "payload", "bad_payload")?,
+        settings,
+    })
+}
+
+fn payload_of<'a>(c: &'a Case<'a>) -> Payload<'a> {
+    match c.payload {
+        None if c.scheme == "s3-v4-query" => Payload::Unsigned,
+        None => Payload::Body(&c.body),
+        Some("UNSIGNED-PAYLOAD") => Payload::Unsigned,
+        Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD") => Payload::StreamingSigned,
+        Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER") => Payload::StreamingSignedTrailer,
+        Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER") => Payload::StreamingUnsignedTrailer,
+        Some(hash) => Payload::Precomputed(hash),
+    }
+}
+
+fn expires(c: &Case<'_>) -> Result<u32, Refused> {
+    let v = c.expires_in.ok_or(Refused("expires_range"))?;
+    v.as_u64()
+        .and_then(|n| u32::try_from(n).ok())
+        .filter(|n| (1..=v4::MAX_EXPIRES).contains(n))
+        .ok_or(Refused("expires_range"))
+}
+
+/// Signs one case `repeat` times through the buffer API (key derived once),
+/// then once more with the trace on, and returns the result object.
+pub fn sign(case: &Value, repeat: usize, buf: &mut Vec<u8>) -> Result<Value, Refused> {
+    let c = parse_case(case)?;
+    let time = SigningTime::parse_rfc3339(c.time)?;
+    let creds = Credentials::new(c.access_key_id, c.secret, c.token)?;
+    let request = Request::new(c.method, c.target, &c.headers).with_payload(payload_of(&c));
+    let header_scheme = matches!(c.scheme, "v4-header" | "s3-v4-header");
+    let query_scheme = matches!(c.scheme, "v4-query" | "s3-v4-query");
+    if c.scheme == "v2-query" || c.scheme == "v2-form" {
+        if c.payload.is_some() {
+            return Err(Refused("bad_payload"));
+        }
+        if c.expires_in.is_some() {
+            return Err(Refused("expires_range"));
+        }
+        // Extension of the SQS seed vectors: `v2_expires` signs with
+        // `Expires` instead of `Timestamp`.
+        let validity = match str_field(case, "v2_expires", "bad_time")? {
+            Some(t) => v2::Validity::Expires(SigningTime::parse_rfc3339(t)?),
+            None => v2::Validity::Timestamp(time),
+        };
+        let method = v2::SignatureMethod::HmacSha256;
+        if c.scheme == "v2-form" {
+            let form = std::str::from_utf8(&c.body).map_err(|_| Refused("bad_body"))?;
+            for _ in 0..repeat {
+                let _ = v2::sign_form(&creds, &request, form, validity, method, buf)?;
+            }
+            let mut sts = String::new();
+            let signed =
+                v2::sign_form_traced(&creds, &request, form, validity, method, buf, &mut sts)?;
+            return Ok(json!({
+                "canonical_request": null, "string_to_sign": sts, "signature": signed.signature(),
+                "authorization": null, "signed_target": null, "added_headers": null, "error": null,
+                "body": signed.as_str(),
+            }));
+        }
+        if !c.body.is_empty() {
+            return Err(Refused("bad_body"));
+        }
+        for _ in 0..repeat {
+            let _ = v2::sign_query(&creds, &request, validity, method, buf)?;
+        }
+        let mut sts = String::new();
+        let signed = v2::sign_query_traced(&creds, &request, validity, method, buf, &mut sts)?;
+        return Ok(json!({
+            "canonical_request": null, "string_to_sign": sts, "signature": signed.signature(),
+            "authorization": null, "signed_target": signed.as_str(), "added_headers": null, "error": null,
+        }));
+    }
+    if !header_scheme && !query_scheme {
+        return Err(Refused("unsupported_scheme"));
+    }
+    if header_scheme && c.expires_in.is_some() {
+        return Err(Refused("expires_range"));
+    }
+    let expires_in = if query_scheme {
+        Some(expires(&c)?)
+    } else {
+        None
+    };
+    let key = SigningKey::derive(&creds, time, c.region, c.service)?;
+    let (mut cr, mut sts) = (String::new(), String::new());
+    let mut trace = Trace {
+        canonical_request: &mut cr,
+        string_to_sign: &mut sts,
+    };
+    if let Some(expires_in) = expires_in {
+        for _ in 0..repeat {
+            let _ = v4::presign(&key, time, &request, expires_in, &c.settings, buf)?;
+        }
+        let signed = v4::presign_traced(
+            &key,
+            time,
+            &request,
+            expires_in,
+            &c.settings,
+            buf,
+            &mut trace,
+        )?;
+        let (target, sig) = (
+            signed.as_str().to_owned(),
+            signed.signature().as_str().to_owned(),
+        );
+        Ok(json!({
+            "canonical_request": cr, "string_to_sign": sts, "signature": sig,
+            "authorization": null, "signed_target": target, "added_headers": null, "error": null,
+        }))
+    } else {
+        for _ in 0..repeat {
+            let _ = v4::sign_headers(&key, time, &request, &c.settings, buf)?;
+        }
+        let signed = v4::sign_headers_traced(&key, time, &request, &c.settings, buf, &mut trace)?;
+        let added: Vec<Value> = signed.headers().map(|(n, v)| json!([n, v])).collect();
+        Ok(json!({
+            "canonical_request": cr, "string_to_sign": sts, "signature": signed.signature().as_str(),
+            "authorization": signed.authorization(), "signed_target": null, "added_headers": added, "error": null,
+        }))
+    }
+}
+
+/// The result line of one input line (a bare case or `{"case", "expected"}`).
+pub fn result_for(value: &Value, repeat: usize, buf: &mut Vec<u8>) -> Value {
+    let case = value.get("case").unwrap_or(value);
+    let id = case.get("id").cloned().unwrap_or(Value::Null);
+    let mut result = loop {
+        match sign(case, repeat, buf) {
+            // Grow the reused buffer and try again.
+            Err(Refused("output")) => {
+                let len = buf.len().max(1);
+                buf.resize(len * 4, 0);
+            }
+            Ok(r) => break r,
+            Err(Refused(kind)) => {
+                break json!({
+                    "canonical_request": null, "string_to_sign": null, "signature": null,
+                    "authorization": null, "signed_target": null, "added_headers": null, "error": kind,
+                });
+            }
+        }
+    };
+    result["id"] = id;
+    result
+}

@@ -1,0 +1,22 @@
+//! The canonical request, one file per AWS rule.
+//!
+//! ```text
+//! CanonicalRequest =
+//!   HTTPMethod + '\n' +
+//!   CanonicalURI + '\n' +          (path.rs)
+//!   CanonicalQueryString + '\n' +  (query.rs)
+//!   CanonicalHeaders + '\n' +      (headers.rs)
+//!   SignedHeaders + '\n' +         (headers.rs)
+//!   HashedPayload                  (payload.rs)
+//! ```
+//!
+//! Each part is written into a [`Sink`](crate::sink::Sink) and never built as a
+//! string: when signing, the sink is the SHA-256 state. See
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request>.
+
+pub mod headers;
+pub mod path;
+pub mod payload;
+pub mod query;
+pub mod request;
+pub mod target;

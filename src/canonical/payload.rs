@@ -1,0 +1,147 @@
+//! `HashedPayload`: the last line of the canonical request.
+//!
+//! Hex SHA-256 of the body, a hash the caller computed (for bodies streamed
+//! from elsewhere), or one of the literal values AWS defines: `UNSIGNED-PAYLOAD`
+//! (S3 presigned URLs) and the `STREAMING-*` values of aws-chunked uploads.
+
+use core::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+
+/// What the request says about its body.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Payload<'a> {
+    /// The body bytes; the signer hashes them.
+    Body(&'a [u8]),
+    /// A SHA-256 of the body computed by the caller: 64 lowercase hex digits.
+    Precomputed(&'a str),
+    /// `UNSIGNED-PAYLOAD`: the body is not signed (S3).
+    Unsigned,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: the seed of an aws-chunked upload.
+    StreamingSigned,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`.
+    StreamingSignedTrailer,
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`.
+    StreamingUnsignedTrailer,
+}
+
+impl fmt::Debug for Payload<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Payload::Body(b) => write!(f, "Body({} bytes)", b.len()),
+            Payload::Precomputed(h) => f.debug_tuple("Precomputed").field(h).finish(),
+            Payload::Unsigned => f.write_str("Unsigned"),
+            Payload::StreamingSigned => f.write_str("StreamingSigned"),
+            Payload::StreamingSignedTrailer => f.write_str("StreamingSignedTrailer"),
+            Payload::StreamingUnsignedTrailer => f.write_str("StreamingUnsignedTrailer"),
+        }
+    }
+}
+
+/// The payload line as it is signed (and sent as `x-amz-content-sha256`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct PayloadHash(Line);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Line {
+    Hex([u8; 64]),
+    Literal(&'static str),
+}
+
+/// SHA-256 of the empty string, hex.
+pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+impl PayloadHash {
+    /// Computes the payload line of `payload`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidPayloadHash`] when a precomputed hash is not 64
+    /// lowercase hex digits.
+    pub fn of(payload: &Payload<'_>) -> Result<Self, Error> {
+        Ok(Self(match *payload {
+            Payload::Body(body) => Line::Hex(hex64(&Sha256::digest(body).into())),
+            Payload::Precomputed(h) => {
+                let bytes: [u8; 64] = h
+                    .as_bytes()
+                    .try_into()
+                    .map_err(|_| Error::InvalidPayloadHash)?;
+                if !bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+                    return Err(Error::InvalidPayloadHash);
+                }
+                Line::Hex(bytes)
+            }
+            Payload::Unsigned => Line::Literal("UNSIGNED-PAYLOAD"),
+            Payload::StreamingSigned => Line::Literal("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
+            Payload::StreamingSignedTrailer => {
+                Line::Literal("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
+            }
+            Payload::StreamingUnsignedTrailer => {
+                Line::Literal("STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+            }
+        }))
+    }
+
+    /// The text of the line.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Line::Hex(h) => core::str::from_utf8(h).unwrap_or_default(),
+            Line::Literal(s) => s,
+        }
+    }
+}
+
+impl fmt::Debug for PayloadHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for PayloadHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Lowercase hex of a 32-byte digest.
+pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    // Cannot fail: the output is exactly twice the input.
+    let _ = hex::encode_to_slice(digest, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines() {
+        assert_eq!(
+            PayloadHash::of(&Payload::Body(b"")).unwrap().as_str(),
+            EMPTY_SHA256
+        );
+        assert_eq!(
+            PayloadHash::of(&Payload::Unsigned).unwrap().as_str(),
+            "UNSIGNED-PAYLOAD"
+        );
+        assert_eq!(
+            PayloadHash::of(&Payload::Precomputed(EMPTY_SHA256))
+                .unwrap()
+                .as_str(),
+            EMPTY_SHA256
+        );
+        let upper = EMPTY_SHA256.to_ascii_uppercase();
+        assert_eq!(
+            PayloadHash::of(&Payload::Precomputed(&upper)),
+            Err(Error::InvalidPayloadHash)
+        );
+        assert_eq!(
+            PayloadHash::of(&Payload::Precomputed("abc")),
+            Err(Error::InvalidPayloadHash)
+        );
+    }
+}

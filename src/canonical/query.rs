@@ -1,0 +1,248 @@
+//! `CanonicalQueryString`: the query decoded, re-encoded and sorted.
+//!
+//! The query is split on `&` (empty segments are no parameter) and each
+//! parameter at its first `=` (`acl` and `acl=` are the same); key and value
+//! are percent-decoded (`%XX` only: `+` is a literal plus) and encoded again
+//! with the unreserved set; the pairs are sorted by encoded key, then encoded
+//! value, in byte order; repeated keys are all kept.
+//!
+//! For presigned URLs the authentication parameters (`X-Amz-Algorithm`, ...)
+//! join the sort, and the same bytes become the query of the URL: one encoder
+//! for what is signed and what is sent.
+
+use core::cmp::Ordering;
+
+use crate::Error;
+use crate::canonical::headers::Headers;
+use crate::encode::{
+    Decoded, check_escapes, cmp_canonical, decodes_to_utf8, encode_into, is_plain, reencode_into,
+};
+use crate::sink::Sink;
+use crate::sort::for_each_sorted;
+
+/// The raw `(key, value)` parameters of a query as sent, in order.
+pub(crate) fn raw_params(query: &str) -> impl Iterator<Item = (&str, &str)> + Clone {
+    query
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.split_once('=').unwrap_or((s, "")))
+}
+
+/// Checks every parameter: well-formed escapes, UTF-8 after decoding, and
+/// (when `refused` is not empty) no key equal, ignoring ASCII case, to one of
+/// the `refused` authentication parameter names.
+pub(crate) fn check(query: &str, offset: usize, refused: &[&str]) -> Result<(), Error> {
+    check_escapes(query, offset)?;
+    for (key, value) in raw_params(query) {
+        if !decodes_to_utf8(key) || !decodes_to_utf8(value) {
+            return Err(Error::QueryNotUtf8);
+        }
+        if refused.iter().any(|name| decoded_eq_ignore_case(key, name)) {
+            return Err(Error::AuthParameterPresent);
+        }
+    }
+    Ok(())
+}
+
+/// Whether the percent-decoding of `raw` equals `name`, ignoring ASCII case.
+pub(crate) fn decoded_eq_ignore_case(raw: &str, name: &str) -> bool {
+    let mut decoded = Decoded::new(raw.as_bytes());
+    let mut want = name.bytes();
+    loop {
+        match (decoded.next(), want.next()) {
+            (None, None) => return true,
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b) => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The value of one parameter, by where it comes from.
+#[derive(Clone, Copy, Default)]
+pub(crate) enum Value<'a> {
+    /// Nothing (the sort's placeholder).
+    #[default]
+    Empty,
+    /// As sent: percent-decoded, then encoded.
+    Raw(&'a str),
+    /// Plain text the signer supplies: encoded.
+    Text(&'a str),
+    /// `X-Amz-Credential`: `AKID/date/region/service/aws4_request`, encoded.
+    Credential(&'a [&'a str]),
+    /// `X-Amz-SignedHeaders`: the signed header names joined with `;`, encoded.
+    SignedHeaders(&'a Headers<'a>),
+}
+
+/// One query parameter.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Param<'a> {
+    key: &'a str,
+    key_plain: bool,
+    value: Value<'a>,
+    value_plain: bool,
+}
+
+impl<'a> Param<'a> {
+    /// A parameter as sent in the target.
+    pub(crate) fn raw(key: &'a str, value: &'a str) -> Self {
+        Self {
+            key,
+            key_plain: is_plain(key),
+            value: Value::Raw(value),
+            value_plain: is_plain(value),
+        }
+    }
+
+    /// A parameter the signer adds; `key` must be made of unreserved characters.
+    pub(crate) fn added(key: &'static str, value: Value<'a>) -> Self {
+        Self {
+            key,
+            key_plain: true,
+            value,
+            value_plain: false,
+        }
+    }
+
+    fn cmp(&self, other: &Self) -> Ordering {
+        cmp_canonical(self.key, self.key_plain, other.key, other.key_plain).then_with(|| {
+            match (self.value, other.value) {
+                (Value::Raw(a), Value::Raw(b)) => {
+                    cmp_canonical(a, self.value_plain, b, other.value_plain)
+                }
+                // Added keys are unique and never equal a key of the request
+                // (checked), so their values are never compared.
+                _ => Ordering::Equal,
+            }
+        })
+    }
+
+    /// SigV2 order: by the decoded key (then the decoded value), in byte
+    /// order, as the Query API documentation and botocore sort.
+    fn cmp_decoded(&self, other: &Self) -> Ordering {
+        let decoded = |s: &'a str| Decoded::new(s.as_bytes());
+        decoded(self.key)
+            .cmp(decoded(other.key))
+            .then_with(|| match (self.value, other.value) {
+                (Value::Raw(a), Value::Raw(b)) => decoded(a).cmp(decoded(b)),
+                _ => Ordering::Equal,
+            })
+    }
+
+    fn write<S: Sink>(&self, sink: &mut S) {
+        reencode_into(sink, self.key);
+        sink.put(b"=");
+        match self.value {
+            Value::Empty => {}
+            Value::Raw(raw) => reencode_into(sink, raw),
+            Value::Text(text) => encode_into(sink, text.as_bytes(), b""),
+            Value::Credential(parts) => {
+                for (i, part) in parts.iter().enumerate() {
+                    if i > 0 {
+                        sink.put(b"%2F");
+                    }
+                    encode_into(sink, part.as_bytes(), b"");
+                }
+            }
+            Value::SignedHeaders(headers) => headers.write_signed_headers(sink, b"%3B", true),
+        }
+    }
+}
+
+/// How parameters are sorted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// SigV4: by encoded key, then encoded value.
+    Encoded,
+    /// SigV2: by decoded key, then decoded value.
+    Decoded,
+}
+
+/// Writes the canonical query string of `query` (as sent, checked) with the
+/// `added` parameters merged into the sort.
+pub(crate) fn write<S: Sink>(sink: &mut S, query: &str, added: &[Param<'_>]) {
+    write_ordered(sink, query, added, Order::Encoded);
+}
+
+/// [`write`] with a choice of order.
+pub(crate) fn write_ordered<S: Sink>(sink: &mut S, query: &str, added: &[Param<'_>], order: Order) {
+    let mut first = true;
+    for_each_sorted(
+        || {
+            raw_params(query)
+                .map(|(k, v)| Param::raw(k, v))
+                .chain(added.iter().copied())
+        },
+        |a, b| match order {
+            Order::Encoded => a.cmp(b),
+            Order::Decoded => a.cmp_decoded(b),
+        },
+        |p| {
+            if !first {
+                sink.put(b"&");
+            }
+            first = false;
+            p.write(sink);
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    fn canon(q: &str) -> String {
+        check(q, 0, &[]).unwrap();
+        let mut v: Vec<u8> = Vec::new();
+        write(&mut v, q, &[]);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn canonical_query_rules() {
+        assert_eq!(canon(""), "");
+        assert_eq!(
+            canon("Param2=value2&Param1=value1"),
+            "Param1=value1&Param2=value2"
+        );
+        assert_eq!(canon("b=2&a=1&b=1&a"), "a=&a=1&b=1&b=2");
+        assert_eq!(canon("a=1&&b=2&"), "a=1&b=2");
+        assert_eq!(canon("q=a+b"), "q=a%2Bb");
+        assert_eq!(canon("k%3Dv=x=y"), "k%3Dv=x%3Dy");
+        assert_eq!(canon("=v"), "=v");
+        // '%7e' and '%7E' decode to '~', which is never encoded; 'a' < '~'.
+        assert_eq!(canon("%7e=%7E&~=a"), "~=a&~=~");
+        // sorted by encoded bytes: '%' < 'A' < '_' < 'a' < '~'
+        assert_eq!(canon("~=1&a=1&_=1&A=1&%20=1"), "%20=1&A=1&_=1&a=1&~=1");
+    }
+
+    #[test]
+    fn refuses_bad_queries() {
+        assert_eq!(
+            check("a=%", 10, &[]),
+            Err(Error::MalformedPercentEscape { at: 12 })
+        );
+        assert_eq!(check("a=%FF", 0, &[]), Err(Error::QueryNotUtf8));
+        assert_eq!(
+            check("x-amz-signature=1", 0, &["X-Amz-Signature"]),
+            Err(Error::AuthParameterPresent)
+        );
+        assert_eq!(
+            check("X%2DAmz-Date=1", 0, &["X-Amz-Date"]),
+            Err(Error::AuthParameterPresent)
+        );
+        assert_eq!(check("X-Amz-Dates=1", 0, &["X-Amz-Date"]), Ok(()));
+    }
+
+    #[test]
+    fn many_parameters_sort_without_a_cap() {
+        let mut q = String::new();
+        for i in (0..1000).rev() {
+            q.push_str(&alloc::format!("p{i:04}=v&"));
+        }
+        let got = canon(&q);
+        let want: Vec<String> = (0..1000).map(|i| alloc::format!("p{i:04}=v")).collect();
+        assert_eq!(got, want.join("&"));
+    }
+}

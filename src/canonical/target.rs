@@ -1,0 +1,72 @@
+//! The request-target as sent on the request line: `path[?query]`.
+
+use crate::Error;
+
+/// A checked request-target split into path and query (without the `?`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target<'a> {
+    /// The path, starting with `/`, as sent.
+    pub path: &'a str,
+    /// The query as sent, without the `?` (empty when there is none).
+    pub query: &'a str,
+    /// Offset of the query in the target (for error positions).
+    pub query_offset: usize,
+}
+
+impl<'a> Target<'a> {
+    /// Splits and checks a request-target: it must start with `/` and hold no
+    /// control character and no `#` (a fragment is never sent).
+    ///
+    /// # Errors
+    /// [`Error::TargetNotAbsolute`], [`Error::InvalidTargetByte`].
+    pub fn parse(target: &'a str) -> Result<Self, Error> {
+        if !target.starts_with('/') {
+            return Err(Error::TargetNotAbsolute);
+        }
+        if let Some(at) = target
+            .bytes()
+            .position(|b| b < 0x20 || b == 0x7f || b == b'#')
+        {
+            let byte = target.as_bytes().get(at).copied().unwrap_or_default();
+            return Err(Error::InvalidTargetByte { byte, at });
+        }
+        Ok(match target.split_once('?') {
+            Some((path, query)) => Self {
+                path,
+                query,
+                query_offset: path.len() + 1,
+            },
+            None => Self {
+                path: target,
+                query: "",
+                query_offset: target.len(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_checks() {
+        let t = Target::parse("/a/b?x=1&y").unwrap();
+        assert_eq!((t.path, t.query, t.query_offset), ("/a/b", "x=1&y", 5));
+        assert_eq!(Target::parse("/").unwrap().query, "");
+        assert_eq!(Target::parse("a"), Err(Error::TargetNotAbsolute));
+        assert_eq!(Target::parse(""), Err(Error::TargetNotAbsolute));
+        assert_eq!(
+            Target::parse("/a\0"),
+            Err(Error::InvalidTargetByte { byte: 0, at: 2 })
+        );
+        assert_eq!(
+            Target::parse("/a#f"),
+            Err(Error::InvalidTargetByte { byte: b'#', at: 2 })
+        );
+        assert_eq!(
+            Target::parse("/a?b=\n"),
+            Err(Error::InvalidTargetByte { byte: b'\n', at: 5 })
+        );
+    }
+}

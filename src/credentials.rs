@@ -1,0 +1,142 @@
+//! The credential triple: access key id, secret access key, optional session
+//! token. Borrowed from the caller, never copied, never printed.
+//!
+//! Temporary credentials (from STS) carry a session token; where it goes is
+//! the scheme's business: the `X-Amz-Security-Token` header or query
+//! parameter for SigV4, the `SecurityToken` parameter for SigV2.
+
+use core::fmt;
+
+use crate::Error;
+
+/// A borrowed credential triple.
+///
+/// `Debug` shows the access key id only; the secret and the session token are
+/// redacted.
+///
+/// ```
+/// let creds = awsig::Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// assert_eq!(format!("{creds:?}"), r#"Credentials { access_key_id: "AKIDEXAMPLE", secret_access_key: "<redacted>", session_token: None }"#);
+/// # Ok::<(), awsig::Error>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct Credentials<'a> {
+    access_key_id: &'a str,
+    secret_access_key: &'a str,
+    session_token: Option<&'a str>,
+}
+
+impl<'a> Credentials<'a> {
+    /// Checks and borrows a credential triple.
+    ///
+    /// # Errors
+    /// [`Error::InvalidAccessKeyId`] when the access key id is empty or holds
+    /// `/`, `,`, whitespace or a non-printable character (it is written into
+    /// `Credential=AKID/...`); [`Error::EmptySecretAccessKey`];
+    /// [`Error::InvalidSessionToken`] when the token is empty or holds a
+    /// control character (it travels in a header).
+    pub fn new(
+        access_key_id: &'a str,
+        secret_access_key: &'a str,
+        session_token: Option<&'a str>,
+    ) -> Result<Self, Error> {
+        if !is_scope_part(access_key_id) {
+            return Err(Error::InvalidAccessKeyId);
+        }
+        if secret_access_key.is_empty() {
+            return Err(Error::EmptySecretAccessKey);
+        }
+        if let Some(token) = session_token
+            && (token.is_empty() || token.bytes().any(|b| b < 0x20 || b == 0x7f))
+        {
+            return Err(Error::InvalidSessionToken);
+        }
+        Ok(Self {
+            access_key_id,
+            secret_access_key,
+            session_token,
+        })
+    }
+
+    /// The access key id (public: it is sent with every request).
+    #[must_use]
+    pub fn access_key_id(&self) -> &'a str {
+        self.access_key_id
+    }
+
+    /// The session token of temporary credentials, if any.
+    #[must_use]
+    pub fn session_token(&self) -> Option<&'a str> {
+        self.session_token
+    }
+
+    /// The secret access key. Only key derivation needs it.
+    pub(crate) fn secret_access_key(&self) -> &'a str {
+        self.secret_access_key
+    }
+}
+
+impl fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &"<redacted>")
+            .field("session_token", &self.session_token.map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// Whether `s` can stand as one `/`-separated part of a credential scope
+/// (`AKID/20150830/us-east-1/service/aws4_request`) and inside the
+/// `Authorization` header: non-empty, printable ASCII, no `/`, `,`, `=` or space.
+pub(crate) fn is_scope_part(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'/' | b',' | b'=' | b';'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_parts() {
+        assert_eq!(
+            Credentials::new("", "s", None).unwrap_err(),
+            Error::InvalidAccessKeyId
+        );
+        assert_eq!(
+            Credentials::new("A/B", "s", None).unwrap_err(),
+            Error::InvalidAccessKeyId
+        );
+        assert_eq!(
+            Credentials::new("A B", "s", None).unwrap_err(),
+            Error::InvalidAccessKeyId
+        );
+        assert_eq!(
+            Credentials::new("AK", "", None).unwrap_err(),
+            Error::EmptySecretAccessKey
+        );
+        assert_eq!(
+            Credentials::new("AK", "s", Some("")).unwrap_err(),
+            Error::InvalidSessionToken
+        );
+        assert_eq!(
+            Credentials::new("AK", "s", Some("a\nb")).unwrap_err(),
+            Error::InvalidSessionToken
+        );
+    }
+
+    #[test]
+    fn debug_redacts() {
+        let c = Credentials::new("AKID", "topsecretvalue", Some("tokenvalue")).unwrap();
+        let s = alloc_fmt(&c);
+        assert!(s.contains("AKID"));
+        assert!(!s.contains("topsecretvalue"));
+        assert!(!s.contains("tokenvalue"));
+    }
+
+    fn alloc_fmt(c: &Credentials<'_>) -> alloc::string::String {
+        alloc::format!("{c:?}")
+    }
+}

@@ -1,0 +1,303 @@
+//! The one RFC 3986 encoder and decoder, used for canonical forms *and* for
+//! the URLs the crate emits, so that what is sent is what was signed.
+//!
+//! AWS's `UriEncode` keeps the unreserved characters `A-Z a-z 0-9 - _ . ~` and
+//! writes every other byte as `%XX` with uppercase hex. Query parameters
+//! arrive percent-encoded; they are decoded (`%XX` only: `+` is a literal
+//! plus, not a space) and encoded again, so `%7e`, `~` and `%7E` all sign as
+//! `~`. See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+
+use crate::Error;
+use crate::sink::{Sink, Staged};
+
+/// Every byte but the unreserved set is encoded.
+pub const UNRESERVED_SET: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Whether `b` is an RFC 3986 unreserved character (never encoded).
+#[inline]
+#[must_use]
+pub const fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+#[inline]
+const fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The `%XX` form of `b`, uppercase hex.
+#[inline]
+pub(crate) fn escape(b: u8) -> [u8; 3] {
+    [
+        b'%',
+        HEX_UPPER.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+        HEX_UPPER.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+    ]
+}
+
+/// Writes `bytes` with every byte outside the unreserved set (and outside
+/// `keep`, e.g. `/` for S3 keys) percent-encoded.
+pub(crate) fn encode_into<S: Sink>(sink: &mut S, bytes: &[u8], keep: &[u8]) {
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if is_unreserved(b) || keep.contains(&b) {
+            continue;
+        }
+        sink.put(bytes.get(run..i).unwrap_or_default());
+        sink.put(&escape(b));
+        run = i + 1;
+    }
+    sink.put(bytes.get(run..).unwrap_or_default());
+}
+
+/// Writes `raw` (percent-encoded as sent, already validated) in canonical
+/// form: decoded, then encoded with the unreserved set.
+pub(crate) fn reencode_into<S: Sink>(sink: &mut S, raw: &str) {
+    if is_plain(raw) {
+        sink.put_str(raw);
+        return;
+    }
+    let mut staged = Staged::new(sink);
+    for b in Decoded::new(raw.as_bytes()) {
+        if is_unreserved(b) {
+            staged.byte(b);
+        } else {
+            staged.put(&escape(b));
+        }
+    }
+}
+
+/// Whether `raw` is already canonical: only unreserved bytes, so decoding and
+/// encoding leave it unchanged.
+#[inline]
+pub(crate) fn is_plain(raw: &str) -> bool {
+    raw.bytes().all(is_unreserved)
+}
+
+/// Checks every `%` of `raw` is followed by two hex digits; `offset` is the
+/// position of `raw` in the request-target, for the error.
+pub(crate) fn check_escapes(raw: &str, offset: usize) -> Result<(), Error> {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while let Some(p) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'%'))
+    {
+        let at = i + p;
+        let ok = b.get(at + 1).copied().and_then(hex_value).is_some()
+            && b.get(at + 2).copied().and_then(hex_value).is_some();
+        if !ok {
+            return Err(Error::MalformedPercentEscape { at: offset + at });
+        }
+        i = at + 3;
+    }
+    Ok(())
+}
+
+/// Whether the percent-decoding of `raw` is UTF-8 (`raw` itself is `&str`,
+/// so only components with escapes need the check).
+pub(crate) fn decodes_to_utf8(raw: &str) -> bool {
+    if !raw.contains('%') {
+        return true;
+    }
+    let mut need = 0u8;
+    let (mut lo, mut hi) = (0x80u8, 0xBFu8);
+    for b in Decoded::new(raw.as_bytes()) {
+        if need == 0 {
+            (need, lo, hi) = match b {
+                0x00..=0x7F => (0, 0x80, 0xBF),
+                0xC2..=0xDF => (1, 0x80, 0xBF),
+                0xE0 => (2, 0xA0, 0xBF),
+                0xE1..=0xEC | 0xEE..=0xEF => (2, 0x80, 0xBF),
+                0xED => (2, 0x80, 0x9F),
+                0xF0 => (3, 0x90, 0xBF),
+                0xF1..=0xF3 => (3, 0x80, 0xBF),
+                0xF4 => (3, 0x80, 0x8F),
+                _ => return false,
+            };
+        } else {
+            if b < lo || b > hi {
+                return false;
+            }
+            need -= 1;
+            (lo, hi) = (0x80, 0xBF);
+        }
+    }
+    need == 0
+}
+
+/// Percent-decoding iterator (`%XX` only; a malformed escape, which
+/// validation refuses beforehand, passes through as is).
+#[derive(Clone)]
+pub(crate) struct Decoded<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Decoded<'a> {
+    pub(crate) fn new(raw: &'a [u8]) -> Self {
+        Self { rest: raw }
+    }
+}
+
+impl Iterator for Decoded<'_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let (&b, tail) = self.rest.split_first()?;
+        if b == b'%'
+            && let [h, l, after @ ..] = tail
+            && let (Some(h), Some(l)) = (hex_value(*h), hex_value(*l))
+        {
+            self.rest = after;
+            return Some(h << 4 | l);
+        }
+        self.rest = tail;
+        Some(b)
+    }
+}
+
+/// The canonical (decoded, re-encoded) bytes of a raw query component, one at
+/// a time: what the sort compares, without writing anything down.
+#[derive(Clone)]
+pub(crate) struct Reencoded<'a> {
+    decoded: Decoded<'a>,
+    pending: [u8; 2],
+    pending_len: u8,
+}
+
+impl<'a> Reencoded<'a> {
+    pub(crate) fn new(raw: &'a str) -> Self {
+        Self {
+            decoded: Decoded::new(raw.as_bytes()),
+            pending: [0; 2],
+            pending_len: 0,
+        }
+    }
+}
+
+impl Iterator for Reencoded<'_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        match self.pending_len {
+            2 => {
+                self.pending_len = 1;
+                return Some(self.pending[0]);
+            }
+            1 => {
+                self.pending_len = 0;
+                return Some(self.pending[1]);
+            }
+            _ => {}
+        }
+        let b = self.decoded.next()?;
+        if is_unreserved(b) {
+            return Some(b);
+        }
+        let [pct, h, l] = escape(b);
+        self.pending = [h, l];
+        self.pending_len = 2;
+        Some(pct)
+    }
+}
+
+/// Orders two raw query components by their canonical encodings (byte order),
+/// as AWS sorts parameters.
+#[inline]
+pub(crate) fn cmp_canonical(a: &str, a_plain: bool, b: &str, b_plain: bool) -> core::cmp::Ordering {
+    if a_plain && b_plain {
+        a.as_bytes().cmp(b.as_bytes())
+    } else {
+        Reencoded::new(a).cmp(Reencoded::new(b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    fn reencode(raw: &str) -> String {
+        let mut v: Vec<u8> = Vec::new();
+        reencode_into(&mut v, raw);
+        let via_iter: Vec<u8> = Reencoded::new(raw).collect();
+        assert_eq!(v, via_iter);
+        String::from_utf8(v).unwrap()
+    }
+
+    #[test]
+    fn reencodes_like_aws() {
+        assert_eq!(reencode("a%7eb~c%7E"), "a~b~c~");
+        assert_eq!(reencode("a+b"), "a%2Bb");
+        assert_eq!(reencode("%2d%41%2f"), "-A%2F");
+        assert_eq!(reencode("é x"), "%C3%A9%20x");
+        assert_eq!(reencode("%e2%80%a8"), "%E2%80%A8");
+        assert_eq!(reencode("100%25"), "100%25");
+    }
+
+    #[test]
+    fn encodes_with_keep_set() {
+        let mut v: Vec<u8> = Vec::new();
+        encode_into(&mut v, "a/b c~".as_bytes(), b"/");
+        assert_eq!(v, b"a/b%20c~");
+        let via_crate: String =
+            percent_encoding::percent_encode(b"a/b c~", UNRESERVED_SET).collect();
+        assert_eq!(via_crate, "a%2Fb%20c~");
+    }
+
+    #[test]
+    fn escapes_are_checked() {
+        assert_eq!(check_escapes("a%20b%7e", 0), Ok(()));
+        assert_eq!(
+            check_escapes("%", 5),
+            Err(Error::MalformedPercentEscape { at: 5 })
+        );
+        assert_eq!(
+            check_escapes("ab%4", 0),
+            Err(Error::MalformedPercentEscape { at: 2 })
+        );
+        assert_eq!(
+            check_escapes("%zz", 0),
+            Err(Error::MalformedPercentEscape { at: 0 })
+        );
+    }
+
+    #[test]
+    fn utf8_after_decoding() {
+        assert!(decodes_to_utf8("%C3%A9"));
+        assert!(decodes_to_utf8("%F0%9F%98%80"));
+        assert!(!decodes_to_utf8("%FF"));
+        assert!(!decodes_to_utf8("%C3"));
+        assert!(!decodes_to_utf8("%ED%A0%80")); // surrogate
+        assert!(!decodes_to_utf8("%C0%AF")); // overlong
+        assert!(!decodes_to_utf8("%C3é")); // C3 C3 A9: a lead byte without continuation
+        assert!(decodes_to_utf8("%C3%A9é"));
+        assert!(!decodes_to_utf8("%C3a"));
+    }
+
+    #[test]
+    fn canonical_order_is_encoded_byte_order() {
+        use core::cmp::Ordering::*;
+        // '%' (0x25) sorts before '-' (0x2D): "a%20" < "a-" though ' ' < '-' too;
+        // '~' (0x7E) sorts after letters while its escape would not.
+        assert_eq!(cmp_canonical("a%7E", false, "az", true), Greater);
+        assert_eq!(cmp_canonical("a%21", false, "a-", true), Less);
+        assert_eq!(cmp_canonical("a%2d", false, "a-", true), Equal);
+    }
+}

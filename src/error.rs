@@ -1,0 +1,192 @@
+//! The one error type of the crate.
+//!
+//! Every variant names what is wrong with the *input* and, through
+//! [`Error::kind`], maps to the short stable word of the conformance protocol
+//! (`bad_target`, `bad_header`, ...). No variant ever carries a secret: the
+//! secret access key and the session token are never copied into an error.
+
+use core::fmt;
+
+/// Everything that can go wrong while signing, presigning or verifying.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// The HTTP method is empty or not an RFC 9110 token.
+    InvalidMethod,
+    /// The request-target does not start with `/`.
+    TargetNotAbsolute,
+    /// The request-target holds a control character (NUL, CR, LF, TAB, DEL, ...),
+    /// or a `#` (a fragment is never sent on the request line).
+    InvalidTargetByte {
+        /// The offending byte.
+        byte: u8,
+        /// Its offset in the request-target.
+        at: usize,
+    },
+    /// A `%` in the query (or in a path that is not re-encoded) is not
+    /// followed by two hex digits.
+    MalformedPercentEscape {
+        /// Offset of the `%` in the request-target.
+        at: usize,
+    },
+    /// A query key or value percent-decodes to bytes that are not UTF-8; AWS
+    /// servers decode parameters as UTF-8 text, so the signature could not
+    /// match.
+    QueryNotUtf8,
+    /// The query already carries an authentication parameter (such as
+    /// `X-Amz-Signature` or SigV2's `Signature`): the request is signed already.
+    AuthParameterPresent,
+    /// A header that the signer adds (`Authorization`, `X-Amz-Date`, ...) is
+    /// already present: the request is signed already.
+    AuthHeaderPresent,
+    /// A header name is empty or not an RFC 9110 token.
+    InvalidHeaderName,
+    /// A header value holds a control character other than TAB and the LF of
+    /// an obs-fold line break (NUL, CR, DEL, ...).
+    InvalidHeaderValue,
+    /// The request has no `Host` header.
+    MissingHost,
+    /// The request has more than one `Host` header.
+    DuplicateHost,
+    /// The `Host` value is empty or holds a character that cannot appear in a
+    /// host (non-ASCII hosts must be sent in their punycode form).
+    InvalidHost,
+    /// A caller-supplied payload hash is not 64 lowercase hex digits.
+    InvalidPayloadHash,
+    /// The access key id is empty or holds `/`, `,`, whitespace or a
+    /// non-printable character.
+    InvalidAccessKeyId,
+    /// The secret access key is empty.
+    EmptySecretAccessKey,
+    /// The session token is empty or holds a control character.
+    InvalidSessionToken,
+    /// The region is empty or holds `/`, `,`, whitespace or a non-printable character.
+    InvalidRegion,
+    /// The service name is empty or holds `/`, `,`, whitespace or a non-printable character.
+    InvalidService,
+    /// The time is outside the years 1970..=9999.
+    TimeOutOfRange,
+    /// A time string is not RFC 3339 in UTC (`2015-08-30T12:36:00Z`).
+    InvalidTimeFormat,
+    /// `expires_in` is not within 1..=604800 seconds (7 days, the SigV4 maximum).
+    ExpiresOutOfRange,
+    /// A signing key was derived for another date, region or service than the
+    /// request is signed for.
+    KeyScopeMismatch,
+    /// The output buffer is too small; `needed` bytes would have been enough.
+    BufferTooSmall {
+        /// The number of bytes the output needs.
+        needed: usize,
+    },
+    /// The `core::fmt::Write` sink given for the output returned an error.
+    WriteFailed,
+    /// An unsupported signature method was requested (SigV2 `HmacSHA1`).
+    UnsupportedSignatureMethod,
+    /// SigV2 needs exactly one of `Timestamp` and `Expires`.
+    InvalidV2Parameters,
+}
+
+impl Error {
+    /// The short stable word for this error used by the conformance protocol
+    /// (`bad_target`, `bad_header`, `bad_time`, `expires_range`, ...).
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidMethod => "bad_method",
+            Error::TargetNotAbsolute
+            | Error::InvalidTargetByte { .. }
+            | Error::MalformedPercentEscape { .. }
+            | Error::QueryNotUtf8
+            | Error::AuthParameterPresent => "bad_target",
+            Error::AuthHeaderPresent
+            | Error::InvalidHeaderName
+            | Error::InvalidHeaderValue
+            | Error::MissingHost
+            | Error::DuplicateHost
+            | Error::InvalidHost => "bad_header",
+            Error::InvalidPayloadHash => "bad_payload",
+            Error::InvalidAccessKeyId
+            | Error::EmptySecretAccessKey
+            | Error::InvalidSessionToken => "bad_credentials",
+            Error::InvalidRegion | Error::InvalidService | Error::KeyScopeMismatch => "bad_scope",
+            Error::TimeOutOfRange | Error::InvalidTimeFormat => "bad_time",
+            Error::ExpiresOutOfRange => "expires_range",
+            Error::BufferTooSmall { .. } | Error::WriteFailed => "output",
+            Error::UnsupportedSignatureMethod | Error::InvalidV2Parameters => "bad_case",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidMethod => f.write_str("the HTTP method must be a non-empty RFC 9110 token such as GET"),
+            Error::TargetNotAbsolute => f.write_str("the request-target must start with '/'"),
+            Error::InvalidTargetByte { byte, at } => write!(
+                f,
+                "the request-target holds byte 0x{byte:02x} at offset {at}; control characters and '#' cannot be sent on the request line"
+            ),
+            Error::MalformedPercentEscape { at } => write!(
+                f,
+                "malformed percent-escape at offset {at} of the request-target: '%' must be followed by two hex digits (write a literal '%' as %25)"
+            ),
+            Error::QueryNotUtf8 => f.write_str(
+                "a query parameter percent-decodes to bytes that are not UTF-8; AWS decodes parameters as UTF-8, so encode the text as UTF-8",
+            ),
+            Error::AuthParameterPresent => f.write_str(
+                "the query already carries an authentication parameter (X-Amz-*/Signature/AWSAccessKeyId ...); sign the unsigned request",
+            ),
+            Error::AuthHeaderPresent => f.write_str(
+                "the request already carries a header the signer adds (Authorization, X-Amz-Date, X-Amz-Security-Token or x-amz-content-sha256); sign the unsigned request",
+            ),
+            Error::InvalidHeaderName => f.write_str("a header name is empty or not an RFC 9110 token"),
+            Error::InvalidHeaderValue => f.write_str(
+                "a header value holds a control character (only TAB and obs-fold line breaks are allowed)",
+            ),
+            Error::MissingHost => f.write_str("the request has no Host header; add one (it is always signed)"),
+            Error::DuplicateHost => f.write_str("the request has more than one Host header"),
+            Error::InvalidHost => f.write_str(
+                "the Host header is empty or holds characters a host cannot have (use the punycode form of international names)",
+            ),
+            Error::InvalidPayloadHash => {
+                f.write_str("a precomputed payload hash must be 64 lowercase hex digits (SHA-256)")
+            }
+            Error::InvalidAccessKeyId => f.write_str(
+                "the access key id must be non-empty printable ASCII without '/', ',' or spaces",
+            ),
+            Error::EmptySecretAccessKey => f.write_str("the secret access key is empty"),
+            Error::InvalidSessionToken => {
+                f.write_str("the session token is empty or holds a control character")
+            }
+            Error::InvalidRegion => f.write_str(
+                "the region must be non-empty printable ASCII without '/', ',' or spaces (e.g. us-east-1)",
+            ),
+            Error::InvalidService => f.write_str(
+                "the service must be non-empty printable ASCII without '/', ',' or spaces (e.g. s3, sqs)",
+            ),
+            Error::TimeOutOfRange => f.write_str("the signing time must be within the years 1970 to 9999"),
+            Error::InvalidTimeFormat => f.write_str(
+                "the time must be RFC 3339 in UTC, e.g. 2015-08-30T12:36:00Z",
+            ),
+            Error::ExpiresOutOfRange => f.write_str(
+                "expires_in must be between 1 and 604800 seconds (7 days)",
+            ),
+            Error::KeyScopeMismatch => f.write_str(
+                "the signing key was derived for another date, region or service; derive one for this request's scope",
+            ),
+            Error::BufferTooSmall { needed } => write!(
+                f,
+                "the output buffer is too small: {needed} bytes are needed"
+            ),
+            Error::WriteFailed => f.write_str("the output writer returned an error"),
+            Error::UnsupportedSignatureMethod => f.write_str(
+                "only HmacSHA256 is supported for Signature Version 2 (HmacSHA1 is refused)",
+            ),
+            Error::InvalidV2Parameters => f.write_str(
+                "Signature Version 2 needs exactly one of Timestamp and Expires",
+            ),
+        }
+    }
+}
+
+impl core::error::Error for Error {}

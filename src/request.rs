@@ -1,0 +1,40 @@
+//! The borrowed view of an HTTP request that every scheme signs.
+
+use crate::canonical::payload::Payload;
+
+/// An HTTP request as it will be sent, borrowed from the caller.
+///
+/// The host is the value of the `Host` header, which must be present exactly
+/// once (add it if your HTTP client adds it later: it is always signed).
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    /// The method, as sent (`GET`, `PUT`, ...).
+    pub method: &'a str,
+    /// The request-target as sent on the request line: the path, already
+    /// percent-encoded, and the optional `?query`.
+    pub target: &'a str,
+    /// The headers, in order, names in any case; repeated names allowed.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// The body, its hash, or a literal payload value.
+    pub payload: Payload<'a>,
+}
+
+impl<'a> Request<'a> {
+    /// A request with an empty body.
+    #[must_use]
+    pub const fn new(method: &'a str, target: &'a str, headers: &'a [(&'a str, &'a str)]) -> Self {
+        Self {
+            method,
+            target,
+            headers,
+            payload: Payload::Body(b""),
+        }
+    }
+
+    /// The same request with another payload.
+    #[must_use]
+    pub const fn with_payload(mut self, payload: Payload<'a>) -> Self {
+        self.payload = payload;
+        self
+    }
+}

@@ -1,0 +1,195 @@
+//! Where canonical bytes go: the SHA-256 state when signing, the caller's
+//! buffer or `core::fmt::Write` when emitting, both at once when a caller
+//! wants to see what was signed.
+//!
+//! Every canonicalisation rule writes into a [`Sink`], so the bytes that are
+//! hashed and the bytes that are shown or sent are produced by the same code
+//! and cannot drift apart.
+
+use sha2::{Digest, Sha256};
+
+/// A byte consumer. Writing never fails; a bounded sink remembers that it
+/// overflowed and reports it once, at the end.
+pub(crate) trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+
+    fn put_str(&mut self, s: &str) {
+        self.put(s.as_bytes());
+    }
+}
+
+impl Sink for Sha256 {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        Digest::update(self, bytes);
+    }
+}
+
+impl<S: Sink + ?Sized> Sink for &mut S {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        (**self).put(bytes);
+    }
+}
+
+/// Drops everything (the output side of a request that emits nothing).
+pub(crate) struct Discard;
+
+impl Sink for Discard {
+    #[inline]
+    fn put(&mut self, _: &[u8]) {}
+}
+
+/// Writes every byte to both sinks.
+pub(crate) struct Tee<A, B>(pub A, pub B);
+
+impl<A: Sink, B: Sink> Sink for Tee<A, B> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.put(bytes);
+        self.1.put(bytes);
+    }
+}
+
+/// Passes bytes on only while switched on.
+pub(crate) struct Gate<S>(pub S, pub bool);
+
+impl<S: Sink> Sink for Gate<S> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        if self.1 {
+            self.0.put(bytes);
+        }
+    }
+}
+
+/// A caller-provided byte buffer. Counts what did not fit, so that the error
+/// can say how large the buffer must be.
+pub(crate) struct OutBuf<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+    needed: usize,
+}
+
+impl<'b> OutBuf<'b> {
+    pub(crate) fn new(buf: &'b mut [u8]) -> Self {
+        Self {
+            buf,
+            len: 0,
+            needed: 0,
+        }
+    }
+
+    /// The written text, or [`crate::Error::BufferTooSmall`].
+    pub(crate) fn finish(self) -> Result<&'b str, crate::Error> {
+        if self.needed > self.len {
+            return Err(crate::Error::BufferTooSmall {
+                needed: self.needed,
+            });
+        }
+        let written = self.buf.get(..self.len).unwrap_or_default();
+        // Everything written is `&str` pieces or ASCII produced by the encoder.
+        core::str::from_utf8(written).map_err(|_| crate::Error::WriteFailed)
+    }
+}
+
+impl Sink for OutBuf<'_> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.needed += bytes.len();
+        if self.len == self.needed - bytes.len() {
+            let end = self.len + bytes.len();
+            if let Some(dst) = self.buf.get_mut(self.len..end) {
+                dst.copy_from_slice(bytes);
+                self.len = end;
+            }
+        }
+    }
+}
+
+/// Adapts a `core::fmt::Write`. Pieces written are always whole UTF-8
+/// sequences (the encoder emits ASCII; text is split only at ASCII bytes).
+pub(crate) struct FmtSink<'w, W: core::fmt::Write + ?Sized> {
+    pub(crate) w: &'w mut W,
+    pub(crate) failed: bool,
+}
+
+impl<W: core::fmt::Write + ?Sized> Sink for FmtSink<'_, W> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.failed {
+            return;
+        }
+        match core::str::from_utf8(bytes) {
+            Ok(s) => self.failed = self.w.write_str(s).is_err(),
+            Err(_) => self.failed = true,
+        }
+    }
+}
+
+/// Collects into a `Vec<u8>` (debug views with `alloc`).
+#[cfg(feature = "alloc")]
+impl Sink for alloc::vec::Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Batches many small writes (single escapes, separators) into one call of
+/// the inner sink: SHA-256 updates have a fixed cost per call.
+pub(crate) struct Staged<S: Sink> {
+    inner: S,
+    buf: [u8; 128],
+    len: usize,
+}
+
+impl<S: Sink> Staged<S> {
+    pub(crate) fn new(inner: S) -> Self {
+        Self {
+            inner,
+            buf: [0; 128],
+            len: 0,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn byte(&mut self, b: u8) {
+        if self.len == self.buf.len() {
+            self.flush();
+        }
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    pub(crate) fn flush(&mut self) {
+        if self.len > 0 {
+            self.inner.put(self.buf.get(..self.len).unwrap_or_default());
+            self.len = 0;
+        }
+    }
+}
+
+impl<S: Sink> Sink for Staged<S> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        if bytes.len() > self.buf.len() - self.len {
+            self.flush();
+            if bytes.len() >= self.buf.len() {
+                self.inner.put(bytes);
+                return;
+            }
+        }
+        let end = self.len + bytes.len();
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(bytes);
+            self.len = end;
+        }
+    }
+}
+
+impl<S: Sink> Drop for Staged<S> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}

@@ -1,0 +1,105 @@
+//! Sorting borrowed items without allocating and without a size cap.
+//!
+//! Query parameters and headers must be emitted in sorted order, but the
+//! crate never allocates on the signing path. Up to [`CAP`] items are sorted
+//! in one array on the stack. Larger inputs are emitted in rounds: each round
+//! rescans the input and keeps the `CAP` smallest items above the last one
+//! emitted, so any number of items is handled in `O(n²/CAP)` comparisons with
+//! the same fixed stack, and the output is identical.
+
+use core::cmp::Ordering;
+
+/// Items sorted per round (and the whole input in the common case).
+pub(crate) const CAP: usize = 64;
+
+/// Calls `emit` with every item of `items()` in the order of `cmp`; items
+/// that compare equal keep their input order (the sort is stable).
+///
+/// `items` is called once per round and must yield the same sequence each time.
+pub(crate) fn for_each_sorted<T, I, C, F>(items: impl Fn() -> I, cmp: C, mut emit: F)
+where
+    T: Copy + Default,
+    I: Iterator<Item = T>,
+    C: Fn(&T, &T) -> Ordering,
+    F: FnMut(T),
+{
+    let key = |a: &(T, usize), b: &(T, usize)| cmp(&a.0, &b.0).then(a.1.cmp(&b.1));
+    let mut buf = [(T::default(), 0usize); CAP];
+    let mut after: Option<(T, usize)> = None;
+    loop {
+        let mut n = 0;
+        for entry in items().enumerate().map(|(i, t)| (t, i)) {
+            if let Some(last) = &after
+                && key(&entry, last) != Ordering::Greater
+            {
+                continue;
+            }
+            if n < CAP {
+                if let Some(slot) = buf.get_mut(n) {
+                    *slot = entry;
+                }
+                n += 1;
+                if n == CAP {
+                    buf.sort_unstable_by(key);
+                }
+            } else if buf
+                .last()
+                .is_some_and(|worst| key(&entry, worst) == Ordering::Less)
+            {
+                // Keep the CAP smallest: insert in order, drop the largest.
+                let pos = buf.partition_point(|x| key(x, &entry) == Ordering::Less);
+                if let Some(tail) = buf.get_mut(pos..) {
+                    tail.rotate_right(1);
+                    if let Some(first) = tail.first_mut() {
+                        *first = entry;
+                    }
+                }
+            }
+        }
+        let round = buf.get_mut(..n).unwrap_or_default();
+        if n < CAP {
+            round.sort_unstable_by(key);
+        }
+        for entry in round.iter() {
+            emit(entry.0);
+        }
+        if n < CAP {
+            return;
+        }
+        after = buf.last().copied();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    fn check(input: &[u32]) {
+        let mut got = Vec::new();
+        // Compare by value / 2 so that stability is observable.
+        for_each_sorted(
+            || input.iter().copied(),
+            |a, b| (a / 2).cmp(&(b / 2)),
+            |x| got.push(x),
+        );
+        let mut want = input.to_vec();
+        want.sort_by_key(|x| x / 2);
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn sorts_small_and_large_stably() {
+        check(&[]);
+        check(&[3, 1, 2]);
+        for n in [CAP - 1, CAP, CAP + 1, 2 * CAP, 5 * CAP + 7, 1000] {
+            let v: Vec<u32> = (0..n as u32)
+                .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) % 97)
+                .collect();
+            check(&v);
+            let rev: Vec<u32> = (0..n as u32).rev().collect();
+            check(&rev);
+            check(&alloc::vec![7; n]);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! Signature Version 2, as the SQS, EC2, SimpleDB, ELB and Auto Scaling
+//! Query APIs define it (`SignatureVersion=2`, `SignatureMethod=HmacSHA256`).
+//!
+//! ```text
+//! StringToSign = HTTPVerb + "\n" +
+//!                lowercase(Host header, port kept) + "\n" +
+//!                HTTPRequestURI + "\n" +          (the path as sent, "/" if empty)
+//!                CanonicalizedQueryString          (sorted by parameter name)
+//! Signature    = Base64(HMAC-SHA256(secret access key, StringToSign))
+//! ```
+//!
+//! The signer adds `AWSAccessKeyId`, `SignatureMethod`, `SignatureVersion`,
+//! `Timestamp` or `Expires`, and `SecurityToken` for temporary credentials.
+//! Parameters are sorted by name in byte order and encoded per RFC 3986
+//! (space as `%20`, `~` kept), the same encoder SigV4 uses. See
+//! <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests.html>
+//! and <https://docs.aws.amazon.com/general/latest/gr/signature-version-2.html>.
+
+use core::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hmac::Mac;
+
+use crate::canonical::headers::Headers;
+use crate::canonical::query::{self, Order, Param, Value};
+use crate::canonical::request::check_method;
+use crate::canonical::target::Target;
+use crate::encode::encode_into;
+use crate::sink::{Discard, FmtSink, OutBuf, Sink, Tee};
+use crate::v4::key::keyed;
+use crate::{Credentials, Error, Request, SigningTime};
+
+/// The query parameters the signer adds, which a request must not carry.
+pub const AUTH_PARAMETERS: [&str; 7] = [
+    "AWSAccessKeyId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "SecurityToken",
+    "Timestamp",
+    "Expires",
+];
+
+/// How long the signed request is valid: SigV2 takes exactly one of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Validity {
+    /// `Timestamp`: the time of signing; the service accepts the request for
+    /// a while around it (15 minutes for SQS).
+    Timestamp(SigningTime),
+    /// `Expires`: the time until which the request is valid.
+    Expires(SigningTime),
+}
+
+/// The HMAC of `SignatureMethod`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SignatureMethod {
+    /// `HmacSHA256`.
+    #[default]
+    HmacSha256,
+    /// `HmacSHA1`: refused with [`Error::UnsupportedSignatureMethod`]
+    /// (SHA-1 is deprecated, and the crate carries no SHA-1 code).
+    HmacSha1,
+}
+
+/// A SigV2-signed request-target or form body, in the caller's buffer.
+#[derive(Clone, Copy, Debug)]
+#[must_use]
+pub struct V2Signed<'o> {
+    text: &'o str,
+    signature: [u8; 44],
+}
+
+impl<'o> V2Signed<'o> {
+    /// The signed target (`/path?...&Signature=...`) or form body.
+    #[must_use]
+    pub fn as_str(&self) -> &'o str {
+        self.text
+    }
+
+    /// The signature, base64 (before URL encoding).
+    #[must_use]
+    pub fn signature(&self) -> &str {
+        core::str::from_utf8(&self.signature).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for V2Signed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text)
+    }
+}
+
+/// Signs the query of `request` and writes the signed target
+/// (`/path?params&Signature=...`) into `out`.
+///
+/// # Errors
+/// Input errors (see [`Error`]); [`Error::UnsupportedSignatureMethod`] for
+/// `HmacSHA1`; [`Error::AuthParameterPresent`] when the query carries one of
+/// [`AUTH_PARAMETERS`]; [`Error::BufferTooSmall`].
+pub fn sign_query<'o>(
+    credentials: &Credentials<'_>,
+    request: &Request<'_>,
+    validity: Validity,
+    method: SignatureMethod,
+    out: &'o mut [u8],
+) -> Result<V2Signed<'o>, Error> {
+    let target = Target::parse(request.target)?;
+    run(
+        credentials,
+        request,
+        target,
+        target.query,
+        validity,
+        method,
+        out,
+        Form::Query,
+        Discard,
+    )
+}
+
+/// Signs `form` (the `application/x-www-form-urlencoded` parameters of a
+/// POST, percent-encoded, `+` taken as a literal plus) and writes the body to
+/// send, parameters and `Signature`, into `out`. The target must have no
+/// query.
+///
+/// # Errors
+/// As [`sign_query`]; [`Error::InvalidV2Parameters`] when the target has a query.
+pub fn sign_form<'o>(
+    credentials: &Credentials<'_>,
+    request: &Request<'_>,
+    form: &str,
+    validity: Validity,
+    method: SignatureMethod,
+    out: &'o mut [u8],
+) -> Result<V2Signed<'o>, Error> {
+    let target = form_target(request, form)?;
+    run(
+        credentials,
+        request,
+        target,
+        form,
+        validity,
+        method,
+        out,
+        Form::Body,
+        Discard,
+    )
+}
+
+/// [`sign_query`], copying the string to sign into `string_to_sign`.
+///
+/// # Errors
+/// As [`sign_query`]; [`Error::WriteFailed`] when the writer fails.
+pub fn sign_query_traced<'o>(
+    credentials: &Credentials<'_>,
+    request: &Request<'_>,
+    validity: Validity,
+    method: SignatureMethod,
+    out: &'o mut [u8],
+    string_to_sign: &mut dyn fmt::Write,
+) -> Result<V2Signed<'o>, Error> {
+    let target = Target::parse(request.target)?;
+    let mut trace = FmtSink {
+        w: string_to_sign,
+        failed: false,
+    };
+    let signed = run(
+        credentials,
+        request,
+        target,
+        target.query,
+        validity,
+        method,
+        out,
+        Form::Query,
+        &mut trace,
+    )?;
+    if trace.failed {
+        return Err(Error::WriteFailed);
+    }
+    Ok(signed)
+}
+
+/// [`sign_form`], copying the string to sign into `string_to_sign`.
+///
+/// # Errors
+/// As [`sign_form`]; [`Error::WriteFailed`] when the writer fails.
+pub fn sign_form_traced<'o>(
+    credentials: &Credentials<'_>,
+    request: &Request<'_>,
+    form: &str,
+    validity: Validity,
+    method: SignatureMethod,
+    out: &'o mut [u8],
+    string_to_sign: &mut dyn fmt::Write,
+) -> Result<V2Signed<'o>, Error> {
+    let target = form_target(request, form)?;
+    let mut trace = FmtSink {
+        w: string_to_sign,
+        failed: false,
+    };
+    let signed = run(
+        credentials,
+        request,
+        target,
+        form,
+        validity,
+        method,
+        out,
+        Form::Body,
+        &mut trace,
+    )?;
+    if trace.failed {
+        return Err(Error::WriteFailed);
+    }
+    Ok(signed)
+}
+
+/// The target of a form POST: no query of its own; the form holds no
+/// control characters.
+fn form_target<'r>(request: &Request<'r>, form: &str) -> Result<Target<'r>, Error> {
+    let target = Target::parse(request.target)?;
+    if !target.query.is_empty() {
+        return Err(Error::InvalidV2Parameters);
+    }
+    if let Some(at) = form.bytes().position(|b| b < 0x20 || b == 0x7f) {
+        let byte = form.as_bytes().get(at).copied().unwrap_or_default();
+        return Err(Error::InvalidTargetByte { byte, at });
+    }
+    Ok(target)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Query,
+    Body,
+}
+
+struct MacSink<'m>(&'m mut hmac::Hmac<sha2::Sha256>);
+
+impl Sink for MacSink<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run<'o, D: Sink>(
+    credentials: &Credentials<'_>,
+    request: &Request<'_>,
+    target: Target<'_>,
+    params: &str,
+    validity: Validity,
+    method: SignatureMethod,
+    out: &'o mut [u8],
+    form: Form,
+    trace: D,
+) -> Result<V2Signed<'o>, Error> {
+    if method != SignatureMethod::HmacSha256 {
+        return Err(Error::UnsupportedSignatureMethod);
+    }
+    check_method(request.method)?;
+    let offset = if form == Form::Query {
+        target.query_offset
+    } else {
+        0
+    };
+    query::check(params, offset, &AUTH_PARAMETERS)?;
+    let host = Headers::check(request.headers, &[])?;
+
+    let (time_key, time) = match validity {
+        Validity::Timestamp(t) => ("Timestamp", t.iso8601()),
+        Validity::Expires(t) => ("Expires", t.iso8601()),
+    };
+    let mut added = [
+        Param::added("AWSAccessKeyId", Value::Text(credentials.access_key_id())),
+        Param::added("SignatureMethod", Value::Text("HmacSHA256")),
+        Param::added("SignatureVersion", Value::Text("2")),
+        Param::added(time_key, Value::Text(time.as_str())),
+        Param::default(),
+    ];
+    let mut n = 4;
+    if let (Some(token), Some(slot)) = (credentials.session_token(), added.get_mut(4)) {
+        *slot = Param::added("SecurityToken", Value::Text(token));
+        n = 5;
+    }
+
+    let mut mac = keyed(credentials.secret_access_key().as_bytes());
+    let mut buf = OutBuf::new(out);
+    {
+        let mut sts = Tee(MacSink(&mut mac), trace);
+        sts.put_str(request.method);
+        sts.put(b"\n");
+        for b in host.bytes() {
+            sts.put(&[b.to_ascii_lowercase()]);
+        }
+        sts.put(b"\n");
+        sts.put_str(if target.path.is_empty() {
+            "/"
+        } else {
+            target.path
+        });
+        sts.put(b"\n");
+        if form == Form::Query {
+            buf.put_str(target.path);
+            buf.put(b"?");
+        }
+        query::write_ordered(
+            &mut Tee(&mut sts, &mut buf),
+            params,
+            added.get(..n).unwrap_or_default(),
+            Order::Decoded,
+        );
+    }
+    let mut signature = [0u8; 44];
+    let digest: [u8; 32] = mac.finalize().into_bytes().into();
+    // 32 bytes always encode to 44 base64 characters.
+    let _ = STANDARD.encode_slice(digest, &mut signature);
+    buf.put(b"&Signature=");
+    encode_into(&mut buf, &signature, b"");
+    Ok(V2Signed {
+        text: buf.finish()?,
+        signature,
+    })
+}

@@ -1,0 +1,236 @@
+//! The signing key: `HMAC("AWS4" + secret, date)`, then region, service and
+//! `aws4_request`, each step keyed by the previous one.
+//!
+//! It is valid for every request of one UTC day, region and service. A
+//! [`SigningKey`] keeps the HMAC state already keyed with it (the inner and
+//! outer pads hashed once), so that each signature only pays for the blocks
+//! of its string to sign. It carries the access key id and session token of
+//! the credentials it came from, so it cannot be paired with the wrong ones.
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#derive-signing-key>.
+
+use core::fmt;
+
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use crate::credentials::is_scope_part;
+use crate::v4::scope::{CredentialScope, TERMINATOR};
+use crate::{Credentials, Error, SigningTime};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// A derived SigV4 signing key, bound to credentials and a credential scope.
+///
+/// `Debug` shows the access key id and the scope, never key material.
+#[derive(Clone)]
+pub struct SigningKey<'a> {
+    access_key_id: &'a str,
+    session_token: Option<&'a str>,
+    scope: CredentialScope<'a>,
+    mac: HmacSha256,
+}
+
+impl<'a> SigningKey<'a> {
+    /// Derives the key for the UTC day of `time`, `region` and `service`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegion`] / [`Error::InvalidService`] when empty or
+    /// holding `/`, `,`, `=`, `;`, whitespace or non-printable characters.
+    pub fn derive(
+        credentials: &Credentials<'a>,
+        time: SigningTime,
+        region: &'a str,
+        service: &'a str,
+    ) -> Result<Self, Error> {
+        if !is_scope_part(region) {
+            return Err(Error::InvalidRegion);
+        }
+        if !is_scope_part(service) {
+            return Err(Error::InvalidService);
+        }
+        let date = time.date_stamp();
+        let k_date = hmac_aws4_secret(credentials.secret_access_key(), date.as_bytes());
+        let k_region = hmac(&k_date, region.as_bytes());
+        let k_service = hmac(&k_region, service.as_bytes());
+        let k_signing = hmac(&k_service, TERMINATOR.as_bytes());
+        let mac = keyed(&k_signing);
+        Ok(Self {
+            access_key_id: credentials.access_key_id(),
+            session_token: credentials.session_token(),
+            scope: CredentialScope {
+                date,
+                region,
+                service,
+            },
+            mac,
+        })
+    }
+
+    /// The access key id of the credentials.
+    #[must_use]
+    pub fn access_key_id(&self) -> &'a str {
+        self.access_key_id
+    }
+
+    /// The session token of the credentials, if any.
+    #[must_use]
+    pub fn session_token(&self) -> Option<&'a str> {
+        self.session_token
+    }
+
+    /// The credential scope the key was derived for.
+    #[must_use]
+    pub fn scope(&self) -> CredentialScope<'a> {
+        self.scope
+    }
+
+    /// Whether the key can sign at `time` (same UTC day).
+    #[must_use]
+    pub fn is_valid_at(&self, time: SigningTime) -> bool {
+        self.scope.date == time.date_stamp()
+    }
+
+    pub(crate) fn check_time(&self, time: SigningTime) -> Result<(), Error> {
+        if self.is_valid_at(time) {
+            Ok(())
+        } else {
+            Err(Error::KeyScopeMismatch)
+        }
+    }
+
+    /// A fresh HMAC state keyed with the signing key.
+    pub(crate) fn mac(&self) -> HmacSha256 {
+        self.mac.clone()
+    }
+
+    /// `HMAC(signing key, message)`, raw bytes.
+    #[must_use]
+    pub fn sign(&self, message: &[u8]) -> [u8; 32] {
+        let mut mac = self.mac();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+}
+
+impl fmt::Debug for SigningKey<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("access_key_id", &self.access_key_id)
+            .field("session_token", &self.session_token.map(|_| "<redacted>"))
+            .field("scope", &self.scope)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// An HMAC-SHA256 state keyed with `key`. HMAC pads keys up to the block
+/// size with zeros and hashes longer ones (RFC 2104 §2); doing it here makes
+/// keying infallible.
+pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
+    let mut block = [0u8; 64];
+    match block.get_mut(..key.len()) {
+        Some(dst) => dst.copy_from_slice(key),
+        None => {
+            let digest: [u8; 32] = Sha256::digest(key).into();
+            for (dst, src) in block.iter_mut().zip(digest) {
+                *dst = src;
+            }
+        }
+    }
+    <HmacSha256 as KeyInit>::new(&block.into())
+}
+
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut mac = keyed(key);
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
+/// `HMAC("AWS4" + secret, data)` without building the concatenation on the
+/// heap: short keys are assembled on the stack; keys longer than the SHA-256
+/// block are replaced by their hash, exactly as HMAC itself does (RFC 2104).
+fn hmac_aws4_secret(secret: &str, data: &[u8]) -> [u8; 32] {
+    let mut block = [0u8; 64];
+    let key: &[u8] = match block.get_mut(..4 + secret.len()) {
+        Some(key) => {
+            let (prefix, rest) = key.split_at_mut(4);
+            prefix.copy_from_slice(b"AWS4");
+            rest.copy_from_slice(secret.as_bytes());
+            key
+        }
+        None => {
+            let digest: [u8; 32] = Sha256::new()
+                .chain_update(b"AWS4")
+                .chain_update(secret.as_bytes())
+                .finalize()
+                .into();
+            for (dst, src) in block.iter_mut().zip(digest) {
+                *dst = src;
+            }
+            block.get(..32).unwrap_or_default()
+        }
+    };
+    hmac(key, data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key_hex(secret: &str, date: &str, region: &str, service: &str) -> alloc::string::String {
+        let k_date = hmac_aws4_secret(secret, date.as_bytes());
+        let k = hmac(
+            &hmac(&hmac(&k_date, region.as_bytes()), service.as_bytes()),
+            b"aws4_request",
+        );
+        alloc::string::String::from_utf8(crate::canonical::payload::hex64(&k).to_vec()).unwrap()
+    }
+
+    #[test]
+    fn derives_aws_documented_key() {
+        // AWS's example in "Examples of how to derive a signing key for Signature Version 4".
+        assert_eq!(
+            key_hex(
+                "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                "20120215",
+                "us-east-1",
+                "iam"
+            ),
+            "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
+        );
+    }
+
+    #[test]
+    fn long_secrets_follow_rfc2104() {
+        let long = "x".repeat(200);
+        let mut concat = alloc::string::String::from("AWS4");
+        concat.push_str(&long);
+        assert_eq!(hmac_aws4_secret(&long, b"d"), hmac(concat.as_bytes(), b"d"));
+        let edge = "y".repeat(60); // exactly one block with the prefix
+        let mut concat = alloc::string::String::from("AWS4");
+        concat.push_str(&edge);
+        assert_eq!(hmac_aws4_secret(&edge, b"d"), hmac(concat.as_bytes(), b"d"));
+    }
+
+    #[test]
+    fn debug_hides_key_material() {
+        let c = Credentials::new("AKID", "SECRETSECRET", Some("TOKENTOKEN")).unwrap();
+        let t = SigningTime::from_unix_seconds(0).unwrap();
+        let k = SigningKey::derive(&c, t, "us-east-1", "s3").unwrap();
+        let s = alloc::format!("{k:?}");
+        assert!(s.contains("AKID") && !s.contains("SECRETSECRET") && !s.contains("TOKENTOKEN"));
+        assert_eq!(
+            SigningKey::derive(&c, t, "", "s3").unwrap_err(),
+            Error::InvalidRegion
+        );
+        assert_eq!(
+            SigningKey::derive(&c, t, "us/east", "s3").unwrap_err(),
+            Error::InvalidRegion
+        );
+        assert_eq!(
+            SigningKey::derive(&c, t, "us-east-1", "s 3").unwrap_err(),
+            Error::InvalidService
+        );
+    }
+}

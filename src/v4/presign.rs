@@ -1,0 +1,232 @@
+//! Presigned URLs: the signature travels in the query string.
+//!
+//! The signer adds `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`,
+//! `X-Amz-Expires`, `X-Amz-SignedHeaders` (and `X-Amz-Security-Token`) to
+//! the canonical query, signs, and appends `X-Amz-Signature`. The query of
+//! the URL is the canonical query itself, so the URL carries exactly the
+//! bytes that were signed.
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#add-signature-to-request>
+//! and <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>.
+
+use crate::canonical::headers::Headers;
+use crate::canonical::payload::PayloadHash;
+use crate::canonical::query::{Param, Value};
+use crate::canonical::request::{CanonicalRequest, Copies, check_method};
+use crate::canonical::{path, query, target::Target};
+use crate::encode::encode_into;
+use crate::sink::{OutBuf, Sink};
+use crate::v4::signature::{NoTrace, Signature, Trace, Tracer};
+use crate::v4::string_to_sign::ALGORITHM;
+use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
+use crate::{Error, Request, SigningTime};
+
+/// The longest validity of a presigned URL: 7 days.
+pub const MAX_EXPIRES: u32 = 604_800;
+
+/// The query parameters a request to presign must not carry already.
+pub const AUTH_PARAMETERS: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+];
+
+/// A presigned request-target (or URL), written into the caller's buffer.
+#[derive(Clone, Copy, Debug)]
+#[must_use]
+pub struct Presigned<'o> {
+    text: &'o str,
+    signature: Signature,
+}
+
+impl<'o> Presigned<'o> {
+    /// The presigned target (`/path?...&X-Amz-Signature=...`) or URL.
+    #[must_use]
+    pub fn as_str(&self) -> &'o str {
+        self.text
+    }
+
+    /// The signature.
+    #[must_use]
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+}
+
+impl core::fmt::Display for Presigned<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.text)
+    }
+}
+
+/// Presigns `request` for `expires_in` seconds and writes the presigned
+/// request-target (`/path?query&X-Amz-Signature=...`) into `out`.
+///
+/// The path is written as sent; the query is the canonical query string.
+///
+/// # Errors
+/// Any input error (see [`Error`]), [`Error::ExpiresOutOfRange`] outside
+/// 1..=604800, [`Error::AuthParameterPresent`] when the request is presigned
+/// already, [`Error::BufferTooSmall`].
+pub fn presign<'o>(
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    request: &Request<'_>,
+    expires_in: u32,
+    settings: &SigningSettings,
+    out: &'o mut [u8],
+) -> Result<Presigned<'o>, Error> {
+    run(
+        key,
+        time,
+        request,
+        expires_in,
+        settings,
+        out,
+        false,
+        &mut NoTrace,
+    )
+}
+
+/// [`presign`], writing a whole URL: `https://` + the `Host` header + the target.
+///
+/// # Errors
+/// As [`presign`].
+pub fn presign_url<'o>(
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    request: &Request<'_>,
+    expires_in: u32,
+    settings: &SigningSettings,
+    out: &'o mut [u8],
+) -> Result<Presigned<'o>, Error> {
+    run(
+        key,
+        time,
+        request,
+        expires_in,
+        settings,
+        out,
+        true,
+        &mut NoTrace,
+    )
+}
+
+/// [`presign`], copying the canonical request and the string to sign into
+/// `trace` as they are hashed.
+///
+/// # Errors
+/// As [`presign`]; [`Error::WriteFailed`] when a trace writer fails.
+pub fn presign_traced<'o>(
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    request: &Request<'_>,
+    expires_in: u32,
+    settings: &SigningSettings,
+    out: &'o mut [u8],
+    trace: &mut Trace<'_>,
+) -> Result<Presigned<'o>, Error> {
+    run(key, time, request, expires_in, settings, out, false, trace)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run<'o, T: Tracer>(
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    request: &Request<'_>,
+    expires_in: u32,
+    settings: &SigningSettings,
+    out: &'o mut [u8],
+    url: bool,
+    tracer: &mut T,
+) -> Result<Presigned<'o>, Error> {
+    if !(1..=MAX_EXPIRES).contains(&expires_in) {
+        return Err(Error::ExpiresOutOfRange);
+    }
+    key.check_time(time)?;
+    check_method(request.method)?;
+    let target = Target::parse(request.target)?;
+    path::check(target.path, settings.double_encode_path)?;
+    query::check(target.query, target.query_offset, &AUTH_PARAMETERS)?;
+    let payload = PayloadHash::of(&request.payload)?;
+    let host = Headers::check(request.headers, &[])?;
+    let headers = Headers::new(request.headers, &[]);
+
+    let amz_date = time.amz_date();
+    let mut expires_buf = [0u8; 10];
+    let expires = decimal(expires_in, &mut expires_buf);
+    let scope = key.scope();
+    let [date, region, service, terminator] = scope.parts();
+    let credential = [key.access_key_id(), date, region, service, terminator];
+    let token = key.session_token();
+    let signed_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
+    let mut params = [
+        Param::added("X-Amz-Algorithm", Value::Text(ALGORITHM)),
+        Param::added("X-Amz-Credential", Value::Credential(&credential)),
+        Param::added("X-Amz-Date", Value::Text(amz_date.as_str())),
+        Param::added("X-Amz-Expires", Value::Text(expires)),
+        Param::added("X-Amz-SignedHeaders", Value::SignedHeaders(&headers)),
+        Param::default(),
+    ];
+    let mut n_params = 5;
+    if let (Some(t), Some(slot)) = (signed_token, params.get_mut(5)) {
+        *slot = Param::added("X-Amz-Security-Token", Value::Text(t));
+        n_params = 6;
+    }
+
+    let mut buf = OutBuf::new(out);
+    if url {
+        buf.put(b"https://");
+        buf.put_str(host);
+    }
+    // The path is sent as given: services other than S3 canonicalise what
+    // they receive, and S3 signs it verbatim.
+    buf.put_str(target.path);
+    let canonical = CanonicalRequest {
+        method: request.method,
+        target,
+        normalize_path: settings.normalize_path,
+        double_encode_path: settings.double_encode_path,
+        query_added: params.get(..n_params).unwrap_or_default(),
+        headers: &headers,
+        payload: payload.as_str(),
+    };
+    let mut copies = Copies {
+        out: &mut buf,
+        query: true,
+        signed_headers: false,
+    };
+    let signature = tracer.run(key, &amz_date, &canonical, &mut copies)?;
+    buf.put(b"&X-Amz-Signature=");
+    buf.put_str(signature.as_str());
+    if let (Some(t), None) = (token, signed_token) {
+        buf.put(b"&X-Amz-Security-Token=");
+        encode_into(&mut buf, t.as_bytes(), b"");
+    }
+    Ok(Presigned {
+        text: buf.finish()?,
+        signature,
+    })
+}
+
+/// Writes `v` in decimal into `buf`, returning the digits.
+fn decimal(mut v: u32, buf: &mut [u8; 10]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(slot) = buf.get_mut(i) {
+            // `v % 10` < 10.
+            *slot = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || i == 0 {
+            break;
+        }
+    }
+    buf.get(i..)
+        .and_then(|d| core::str::from_utf8(d).ok())
+        .unwrap_or_default()
+}

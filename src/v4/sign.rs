@@ -1,0 +1,185 @@
+//! Signing with the `Authorization` header.
+//!
+//! The signer adds `X-Amz-Date`, `X-Amz-Security-Token` (temporary
+//! credentials), `x-amz-content-sha256` (S3, or when asked) and
+//! `Authorization: AWS4-HMAC-SHA256 Credential=AKID/scope,
+//! SignedHeaders=..., Signature=...`.
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#add-signature-to-request>.
+
+use crate::canonical::headers::Headers;
+use crate::canonical::payload::PayloadHash;
+use crate::canonical::request::{CanonicalRequest, Copies, check_method};
+use crate::canonical::{path, query, target::Target};
+use crate::sink::{OutBuf, Sink};
+use crate::time::AmzDate;
+use crate::v4::signature::{NoTrace, Signature, Trace, Tracer};
+use crate::v4::string_to_sign::ALGORITHM;
+use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
+use crate::{Error, Request, SigningTime};
+
+/// The headers to add to a request signed with the `Authorization` header.
+#[derive(Clone, Copy, Debug)]
+#[must_use]
+pub struct HeaderSignature<'o, 'a> {
+    authorization: &'o str,
+    x_amz_date: AmzDate,
+    security_token: Option<&'a str>,
+    content_sha256: Option<PayloadHash>,
+    signature: Signature,
+}
+
+impl<'o, 'a> HeaderSignature<'o, 'a> {
+    /// The `Authorization` value.
+    #[must_use]
+    pub fn authorization(&self) -> &'o str {
+        self.authorization
+    }
+
+    /// The `X-Amz-Date` value.
+    #[must_use]
+    pub fn x_amz_date(&self) -> &str {
+        self.x_amz_date.as_str()
+    }
+
+    /// The `X-Amz-Security-Token` value, for temporary credentials.
+    #[must_use]
+    pub fn security_token(&self) -> Option<&'a str> {
+        self.security_token
+    }
+
+    /// The `x-amz-content-sha256` value, when it is added.
+    #[must_use]
+    pub fn content_sha256(&self) -> Option<&str> {
+        self.content_sha256.as_ref().map(PayloadHash::as_str)
+    }
+
+    /// The signature (also the end of the `Authorization` value).
+    #[must_use]
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    /// Every header to add, `(name, value)`, `Authorization` last.
+    pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            Some(("X-Amz-Date", self.x_amz_date())),
+            self.security_token.map(|t| ("X-Amz-Security-Token", t)),
+            self.content_sha256().map(|h| ("x-amz-content-sha256", h)),
+            Some(("Authorization", self.authorization)),
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
+/// Signs `request` with the `Authorization` header; the `Authorization`
+/// value is written into `out` (a few hundred bytes: the credential scope,
+/// the signed header names and the signature).
+///
+/// # Errors
+/// Any input error (see [`Error`]), [`Error::KeyScopeMismatch`] when `time`
+/// is not on the key's day, [`Error::BufferTooSmall`].
+pub fn sign_headers<'o, 'a>(
+    key: &SigningKey<'a>,
+    time: SigningTime,
+    request: &Request<'_>,
+    settings: &SigningSettings,
+    out: &'o mut [u8],
+) -> Result<HeaderSignature<'o, 'a>, Error> {
+    sign(key, time, request, settings, out, &mut NoTrace)
+}
+
+/// [`sign_headers`], copying the canonical request and the string to sign
+/// into `trace` as they are hashed.
+///
+/// # Errors
+/// As [`sign_headers`]; [`Error::WriteFailed`] when a trace writer fails.
+pub fn sign_headers_traced<'o, 'a>(
+    key: &SigningKey<'a>,
+    time: SigningTime,
+    request: &Request<'_>,
+    settings: &SigningSettings,
+    out: &'o mut [u8],
+    trace: &mut Trace<'_>,
+) -> Result<HeaderSignature<'o, 'a>, Error> {
+    sign(key, time, request, settings, out, trace)
+}
+
+fn sign<'o, 'a, T: Tracer>(
+    key: &SigningKey<'a>,
+    time: SigningTime,
+    request: &Request<'_>,
+    settings: &SigningSettings,
+    out: &'o mut [u8],
+    tracer: &mut T,
+) -> Result<HeaderSignature<'o, 'a>, Error> {
+    key.check_time(time)?;
+    check_method(request.method)?;
+    let target = Target::parse(request.target)?;
+    path::check(target.path, settings.double_encode_path)?;
+    query::check(target.query, target.query_offset, &[])?;
+    let payload = PayloadHash::of(&request.payload)?;
+    let amz_date = time.amz_date();
+    let token = key.session_token();
+
+    let mut added = [("", ""); 3];
+    let mut n = 0;
+    let mut add = |name, value| {
+        if let Some(slot) = added.get_mut(n) {
+            *slot = (name, value);
+            n += 1;
+        }
+    };
+    add("x-amz-date", amz_date.as_str());
+    let signed_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
+    if let Some(t) = signed_token {
+        add("x-amz-security-token", t);
+    }
+    if settings.content_sha256_header {
+        add("x-amz-content-sha256", payload.as_str());
+    }
+    let added = added.get(..n).unwrap_or_default();
+    // A token appended unsigned is still a header the signer adds.
+    let refused = ["x-amz-date", "x-amz-content-sha256", "x-amz-security-token"];
+    let refused = match (settings.content_sha256_header, token.is_some()) {
+        (true, true) => &refused[..],
+        (true, false) => &refused[..2],
+        (false, true) => &["x-amz-date", "x-amz-security-token"][..],
+        (false, false) => &refused[..1],
+    };
+    Headers::check(request.headers, refused)?;
+    let headers = Headers::new(request.headers, added);
+
+    let mut buf = OutBuf::new(out);
+    buf.put_str(ALGORITHM);
+    buf.put(b" Credential=");
+    buf.put_str(key.access_key_id());
+    buf.put(b"/");
+    key.scope().write(&mut buf);
+    buf.put(b", SignedHeaders=");
+    let canonical = CanonicalRequest {
+        method: request.method,
+        target,
+        normalize_path: settings.normalize_path,
+        double_encode_path: settings.double_encode_path,
+        query_added: &[],
+        headers: &headers,
+        payload: payload.as_str(),
+    };
+    let mut copies = Copies {
+        out: &mut buf,
+        query: false,
+        signed_headers: true,
+    };
+    let signature = tracer.run(key, &amz_date, &canonical, &mut copies)?;
+    buf.put(b", Signature=");
+    buf.put_str(signature.as_str());
+    let authorization = buf.finish()?;
+    Ok(HeaderSignature {
+        authorization,
+        x_amz_date: amz_date,
+        security_token: token,
+        content_sha256: settings.content_sha256_header.then_some(payload),
+        signature,
+    })
+}
