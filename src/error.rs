@@ -51,6 +51,9 @@ pub enum Error {
     /// The `Host` value is empty or holds a character that cannot appear in a
     /// host (non-ASCII hosts must be sent in their punycode form).
     InvalidHost,
+    /// An S3 bucket name is empty or holds characters its addressing style
+    /// cannot carry.
+    InvalidBucketName,
     /// A caller-supplied payload hash is not 64 lowercase hex digits.
     InvalidPayloadHash,
     /// The access key id is empty or holds `/`, `,`, whitespace or a
@@ -104,6 +107,7 @@ impl Error {
             | Error::MissingHost
             | Error::DuplicateHost
             | Error::InvalidHost => "bad_header",
+            Error::InvalidBucketName => "bad_target",
             Error::InvalidPayloadHash => "bad_payload",
             Error::InvalidAccessKeyId
             | Error::EmptySecretAccessKey
@@ -147,6 +151,9 @@ impl fmt::Display for Error {
             Error::DuplicateHost => f.write_str("the request has more than one Host header"),
             Error::InvalidHost => f.write_str(
                 "the Host header is empty or holds characters a host cannot have (use the punycode form of international names)",
+            ),
+            Error::InvalidBucketName => f.write_str(
+                "the bucket name is empty or not valid for its addressing style (virtual-hosted names are lowercase DNS labels)",
             ),
             Error::InvalidPayloadHash => {
                 f.write_str("a precomputed payload hash must be 64 lowercase hex digits (SHA-256)")

@@ -27,10 +27,21 @@
 //! | [`encode`] | RFC 3986 `UriEncode` |
 //! | [`canonical`] | canonical URI, query, headers, payload |
 //! | [`v4`] | SigV4 key, string to sign, header signing, presigning |
+//! | [`s3`] | S3 presigned URLs from bucket and raw key |
 //! | [`v2`] | SigV2 query signing (legacy Query APIs) |
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// No panic reachable from input: no unwrap, expect, panic or unchecked indexing.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 #![cfg_attr(docsrs, feature(doc_auto_cfg))]
 
 #[cfg(any(feature = "alloc", test))]
@@ -45,6 +56,7 @@ pub mod credentials;
 pub mod encode;
 mod error;
 mod request;
+pub mod s3;
 mod sink;
 mod sort;
 pub mod time;
@@ -52,6 +64,11 @@ pub mod v2;
 pub mod v4;
 
 pub use canonical::payload::{Payload, PayloadHash};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 pub use credentials::Credentials;
 pub use error::Error;
 pub use request::Request;

@@ -128,7 +128,7 @@ fn expires(c: &Case<'_>) -> Result<u32, Refused> {
 
 /// Signs one case `repeat` times through the buffer API (key derived once),
 /// then once more with the trace on, and returns the result object.
-pub fn sign(case: &Value, repeat: usize, buf: &mut Vec<u8>) -> Result<Value, Refused> {
+pub fn sign(case: &Value, repeat: usize, buf: &mut [u8]) -> Result<Value, Refused> {
     let c = parse_case(case)?;
     let time = SigningTime::parse_rfc3339(c.time)?;
     let creds = Credentials::new(c.access_key_id, c.secret, c.token)?;

@@ -62,7 +62,7 @@ fn is_fold_space(b: u8) -> bool {
 /// as one signable set.
 pub(crate) struct Headers<'a> {
     user: &'a [(&'a str, &'a str)],
-    added: [(&'static str, &'a str); 3],
+    added: [(&'static str, &'a str); 4],
     added_len: usize,
 }
 
@@ -71,7 +71,18 @@ impl<'a> Headers<'a> {
     /// single `Host` header. `added` are the (lowercase) names the signer will
     /// add: a request that already has one of them is refused.
     pub(crate) fn check(user: &'a [(&'a str, &'a str)], added: &[&str]) -> Result<&'a str, Error> {
-        let mut host = None;
+        Self::check_with_host(user, added, None)
+    }
+
+    /// [`Headers::check`] for a request whose `Host` is given apart from its
+    /// headers (`host`), which then must not hold one.
+    pub(crate) fn check_with_host(
+        user: &'a [(&'a str, &'a str)],
+        added: &[&str],
+        host: Option<&'a str>,
+    ) -> Result<&'a str, Error> {
+        let given = host.is_some();
+        let mut host = host;
         for &(name, value) in user {
             if name.is_empty() || !name.bytes().all(is_tchar) {
                 return Err(Error::InvalidHeaderName);
@@ -80,7 +91,7 @@ impl<'a> Headers<'a> {
                 return Err(Error::InvalidHeaderValue);
             }
             if name.eq_ignore_ascii_case("host") {
-                if host.replace(value).is_some() {
+                if given || host.replace(value).is_some() {
                     return Err(Error::DuplicateHost);
                 }
             } else if name.eq_ignore_ascii_case("authorization")
@@ -104,7 +115,7 @@ impl<'a> Headers<'a> {
     pub(crate) fn new(user: &'a [(&'a str, &'a str)], added: &[(&'static str, &'a str)]) -> Self {
         let mut set = Self {
             user,
-            added: [("", ""); 3],
+            added: [("", ""); 4],
             added_len: 0,
         };
         for (slot, &h) in set.added.iter_mut().zip(added) {

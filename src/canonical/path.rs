@@ -48,9 +48,9 @@ pub(crate) fn write<S: Sink>(sink: &mut S, path: &str, normalize: bool, double_e
         seg_out(sink, seg);
         count += 1;
     });
-    if count == 0 {
-        sink.put(b"/");
-    } else if path.ends_with('/') {
+    // The root stays `/`; otherwise a trailing slash is kept only when the
+    // path ends with one (`/a/b/..` gives `/a`, as botocore and aws-c-auth).
+    if count == 0 || path.ends_with('/') {
         sink.put(b"/");
     }
 }

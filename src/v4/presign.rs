@@ -86,7 +86,7 @@ pub fn presign<'o>(
         expires_in,
         settings,
         out,
-        false,
+        Emit::TARGET,
         &mut NoTrace,
     )
 }
@@ -110,7 +110,10 @@ pub fn presign_url<'o>(
         expires_in,
         settings,
         out,
-        true,
+        Emit {
+            scheme: Some("https"),
+            host: None,
+        },
         &mut NoTrace,
     )
 }
@@ -129,18 +132,43 @@ pub fn presign_traced<'o>(
     out: &'o mut [u8],
     trace: &mut Trace<'_>,
 ) -> Result<Presigned<'o>, Error> {
-    run(key, time, request, expires_in, settings, out, false, trace)
+    run(
+        key,
+        time,
+        request,
+        expires_in,
+        settings,
+        out,
+        Emit::TARGET,
+        trace,
+    )
+}
+
+/// What [`run`] writes before the target, and where the host comes from.
+#[derive(Clone, Copy)]
+pub(crate) struct Emit<'a> {
+    /// `scheme://host` before the target, for a URL.
+    pub scheme: Option<&'a str>,
+    /// The host, when the request's headers do not hold it (it is signed all the same).
+    pub host: Option<&'a str>,
+}
+
+impl Emit<'_> {
+    const TARGET: Self = Self {
+        scheme: None,
+        host: None,
+    };
 }
 
 #[allow(clippy::too_many_arguments)]
-fn run<'o, T: Tracer>(
+pub(crate) fn run<'o, T: Tracer>(
     key: &SigningKey<'_>,
     time: SigningTime,
     request: &Request<'_>,
     expires_in: u32,
     settings: &SigningSettings,
     out: &'o mut [u8],
-    url: bool,
+    emit: Emit<'_>,
     tracer: &mut T,
 ) -> Result<Presigned<'o>, Error> {
     if !(1..=MAX_EXPIRES).contains(&expires_in) {
@@ -152,8 +180,16 @@ fn run<'o, T: Tracer>(
     path::check(target.path, settings.double_encode_path)?;
     query::check(target.query, target.query_offset, &AUTH_PARAMETERS)?;
     let payload = PayloadHash::of(&request.payload)?;
-    let host = Headers::check(request.headers, &[])?;
-    let headers = Headers::new(request.headers, &[]);
+    let host = Headers::check_with_host(request.headers, &[], emit.host)?;
+    let given_host = [("host", host)];
+    let headers = Headers::new(
+        request.headers,
+        if emit.host.is_some() {
+            &given_host
+        } else {
+            &[]
+        },
+    );
 
     let amz_date = time.amz_date();
     let mut expires_buf = [0u8; 10];
@@ -178,8 +214,9 @@ fn run<'o, T: Tracer>(
     }
 
     let mut buf = OutBuf::new(out);
-    if url {
-        buf.put(b"https://");
+    if let Some(scheme) = emit.scheme {
+        buf.put_str(scheme);
+        buf.put(b"://");
         buf.put_str(host);
     }
     // The path is sent as given: services other than S3 canonicalise what

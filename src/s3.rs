@@ -1,0 +1,357 @@
+//! S3 presigned URLs for one object, with the key encoded as S3 expects.
+//!
+//! S3 signs the path as sent, so the URL must carry the object key encoded
+//! exactly once: every byte but `A-Z a-z 0-9 - _ . ~` and `/` as `%XX`.
+//! Hand-built URLs get this wrong in both directions (a raw space, or `%2F`
+//! for a `/` that S3 then stores as part of the name); these functions build
+//! the URL from the bucket and the raw key. Extra signed headers (for example
+//! `content-type` or `x-amz-meta-*` on a browser PUT, which must then send
+//! exactly them) and query parameters (`versionId`, `response-*` overrides)
+//! are signed too. See
+//! <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>.
+//!
+//! ```
+//! use awsig::{Credentials, SigningTime, s3, v4::SigningKey};
+//!
+//! let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+//! let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
+//! let key = SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+//! let bucket = s3::Bucket::new("s3.amazonaws.com", "examplebucket", s3::Addressing::VirtualHosted)?;
+//! let mut buf = [0u8; 1024];
+//! let url = s3::presign_get(&key, time, &bucket, "test.txt", 86400, &s3::ObjectOptions::default(), &mut buf)?;
+//! // AWS's worked example in "Authenticating Requests: Using Query Parameters".
+//! assert!(url.as_str().ends_with("X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
+//! # Ok::<(), awsig::Error>(())
+//! ```
+
+use crate::encode::encode_into;
+use crate::sink::{OutBuf, Sink};
+use crate::v4::presign::{self, Emit, Presigned};
+use crate::v4::signature::NoTrace;
+use crate::v4::{SigningKey, SigningSettings};
+use crate::{Error, Payload, Request, SigningTime};
+
+/// How the bucket is addressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Addressing {
+    /// `https://bucket.endpoint/key` (AWS's default).
+    VirtualHosted,
+    /// `https://endpoint/bucket/key` (local servers, names with dots).
+    Path,
+}
+
+/// A bucket at an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bucket<'a> {
+    scheme: &'a str,
+    endpoint: &'a str,
+    name: &'a str,
+    addressing: Addressing,
+}
+
+impl<'a> Bucket<'a> {
+    /// A bucket `name` at `endpoint` (`s3.us-west-2.amazonaws.com`,
+    /// `localhost:9000`: host and optional port), over https.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHost`] for an endpoint a host cannot be;
+    /// [`Error::InvalidBucketName`] for an empty name, or one that is not a
+    /// DNS label sequence (`a-z 0-9 . -`) when virtual-hosted (path-style
+    /// also allows uppercase and `_`, as legacy buckets may have them).
+    pub fn new(endpoint: &'a str, name: &'a str, addressing: Addressing) -> Result<Self, Error> {
+        let host_ok = !endpoint.is_empty()
+            && endpoint.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':' | b'[' | b']')
+            });
+        if !host_ok {
+            return Err(Error::InvalidHost);
+        }
+        let name_ok = !name.is_empty()
+            && name.bytes().all(|b| match addressing {
+                Addressing::VirtualHosted => {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-'
+                }
+                Addressing::Path => b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'),
+            });
+        if !name_ok {
+            return Err(Error::InvalidBucketName);
+        }
+        Ok(Self {
+            scheme: "https",
+            endpoint,
+            name,
+            addressing,
+        })
+    }
+
+    /// The same bucket over plain http (local test servers).
+    #[must_use]
+    pub const fn http(mut self) -> Self {
+        self.scheme = "http";
+        self
+    }
+
+    fn write_host<S: Sink>(&self, sink: &mut S) {
+        if self.addressing == Addressing::VirtualHosted {
+            sink.put_str(self.name);
+            sink.put(b".");
+        }
+        sink.put_str(self.endpoint);
+    }
+
+    fn write_target<S: Sink>(&self, sink: &mut S, object_key: &str, query: &[(&str, &str)]) {
+        sink.put(b"/");
+        if self.addressing == Addressing::Path {
+            sink.put_str(self.name);
+            if !object_key.is_empty() {
+                sink.put(b"/");
+            }
+        }
+        encode_into(sink, object_key.as_bytes(), b"/");
+        for (i, (k, v)) in query.iter().enumerate() {
+            sink.put(if i == 0 { b"?" } else { b"&" });
+            encode_into(sink, k.as_bytes(), b"");
+            sink.put(b"=");
+            encode_into(sink, v.as_bytes(), b"");
+        }
+    }
+}
+
+/// What else to sign with the object request.
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct ObjectOptions<'a> {
+    /// Query parameters, *not* encoded (the function encodes them):
+    /// `("versionId", "...")`, `("response-content-disposition",
+    /// "attachment; filename=\"a b.txt\"")`, ...
+    pub query: &'a [(&'a str, &'a str)],
+    /// Extra headers to sign, which the client must then send with exactly
+    /// these values: `("content-type", "image/png")`, `("x-amz-meta-...", ...)`,
+    /// `("x-amz-checksum-sha256", ...)`.
+    pub headers: &'a [(&'a str, &'a str)],
+}
+
+impl<'a> ObjectOptions<'a> {
+    /// With these query parameters (not encoded).
+    #[must_use]
+    pub const fn query(mut self, query: &'a [(&'a str, &'a str)]) -> Self {
+        self.query = query;
+        self
+    }
+
+    /// With these extra signed headers.
+    #[must_use]
+    pub const fn headers(mut self, headers: &'a [(&'a str, &'a str)]) -> Self {
+        self.headers = headers;
+        self
+    }
+}
+
+/// Counts bytes.
+struct Count(usize);
+
+impl Sink for Count {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0 += bytes.len();
+    }
+}
+
+/// Presigns `method` on `object_key` (raw, not encoded; empty for the bucket
+/// itself) with `UNSIGNED-PAYLOAD` and writes the whole URL into `out`.
+///
+/// `out` also holds the target while it is signed, so it needs room for
+/// the URL plus the encoded key and query.
+///
+/// # Errors
+/// As [`crate::v4::presign`].
+#[allow(clippy::too_many_arguments)]
+pub fn presign_object<'o>(
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    bucket: &Bucket<'_>,
+    method: &str,
+    object_key: &str,
+    expires_in: u32,
+    options: &ObjectOptions<'_>,
+    out: &'o mut [u8],
+) -> Result<Presigned<'o>, Error> {
+    let mut count = Count(0);
+    bucket.write_host(&mut count);
+    let host_len = count.0;
+    bucket.write_target(&mut count, object_key, options.query);
+    let scratch_len = count.0;
+    let split = out
+        .len()
+        .checked_sub(scratch_len)
+        .ok_or(Error::BufferTooSmall {
+            needed: scratch_len.saturating_mul(3),
+        })?;
+    let (head, tail) = out.split_at_mut(split);
+    let mut scratch = OutBuf::new(tail);
+    bucket.write_host(&mut scratch);
+    bucket.write_target(&mut scratch, object_key, options.query);
+    let text = scratch.finish()?;
+    let (host, target) = text.split_at_checked(host_len).ok_or(Error::WriteFailed)?;
+    let request = Request::new(method, target, options.headers).with_payload(Payload::Unsigned);
+    let emit = Emit {
+        scheme: Some(bucket.scheme),
+        host: Some(host),
+    };
+    presign::run(
+        key,
+        time,
+        &request,
+        expires_in,
+        &SigningSettings::s3(),
+        head,
+        emit,
+        &mut NoTrace,
+    )
+    .map_err(|e| match e {
+        Error::BufferTooSmall { needed } => Error::BufferTooSmall {
+            needed: needed + scratch_len,
+        },
+        other => other,
+    })
+}
+
+/// Presigns a `GET` of `object_key`: see [`presign_object`].
+///
+/// # Errors
+/// As [`presign_object`].
+pub fn presign_get<'o>(
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    bucket: &Bucket<'_>,
+    object_key: &str,
+    expires_in: u32,
+    options: &ObjectOptions<'_>,
+    out: &'o mut [u8],
+) -> Result<Presigned<'o>, Error> {
+    presign_object(
+        key, time, bucket, "GET", object_key, expires_in, options, out,
+    )
+}
+
+/// Presigns a `PUT` of `object_key`: see [`presign_object`]. Headers in
+/// `options` (such as `content-type`) must be sent with the upload.
+///
+/// # Errors
+/// As [`presign_object`].
+pub fn presign_put<'o>(
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    bucket: &Bucket<'_>,
+    object_key: &str,
+    expires_in: u32,
+    options: &ObjectOptions<'_>,
+    out: &'o mut [u8],
+) -> Result<Presigned<'o>, Error> {
+    presign_object(
+        key, time, bucket, "PUT", object_key, expires_in, options, out,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Credentials;
+
+    fn key(time: SigningTime) -> SigningKey<'static> {
+        let creds = Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            None,
+        )
+        .unwrap();
+        SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap()
+    }
+
+    #[test]
+    fn encodes_the_key_once_and_keeps_slashes() {
+        let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
+        let bucket = Bucket::new("localhost:9000", "bkt", Addressing::Path)
+            .unwrap()
+            .http();
+        let mut buf = [0u8; 2048];
+        let opts = ObjectOptions::default().query(&[
+            ("versionId", "3/L4kqtJl"),
+            (
+                "response-content-disposition",
+                "attachment; filename=\"a b.txt\"",
+            ),
+        ]);
+        let url = presign_get(
+            &key(time),
+            time,
+            &bucket,
+            "photos/2020/12/my holiday+file~é.jpg",
+            3600,
+            &opts,
+            &mut buf,
+        )
+        .unwrap();
+        let s = url.as_str();
+        assert!(
+            s.starts_with(
+                "http://localhost:9000/bkt/photos/2020/12/my%20holiday%2Bfile~%C3%A9.jpg?"
+            ),
+            "{s}"
+        );
+        assert!(
+            s.contains("response-content-disposition=attachment%3B%20filename%3D%22a%20b.txt%22"),
+            "{s}"
+        );
+        assert!(s.contains("versionId=3%2FL4kqtJl"), "{s}");
+    }
+
+    #[test]
+    fn small_buffers_and_bad_names_are_errors() {
+        let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
+        let bucket = Bucket::new(
+            "s3.amazonaws.com",
+            "examplebucket",
+            Addressing::VirtualHosted,
+        )
+        .unwrap();
+        let mut full = [0u8; 2048];
+        let len = presign_get(
+            &key(time),
+            time,
+            &bucket,
+            "k",
+            60,
+            &ObjectOptions::default(),
+            &mut full,
+        )
+        .unwrap()
+        .as_str()
+        .len();
+        let mut small = [0u8; 64];
+        assert!(matches!(
+            presign_get(
+                &key(time),
+                time,
+                &bucket,
+                "k",
+                60,
+                &ObjectOptions::default(),
+                &mut small
+            ),
+            Err(Error::BufferTooSmall { .. })
+        ));
+        assert!(len > 64);
+        assert_eq!(
+            Bucket::new("s3.amazonaws.com", "Upper", Addressing::VirtualHosted),
+            Err(Error::InvalidBucketName)
+        );
+        assert_eq!(
+            Bucket::new("s3.amazonaws.com", "", Addressing::Path),
+            Err(Error::InvalidBucketName)
+        );
+        assert_eq!(
+            Bucket::new("bad host", "b", Addressing::Path),
+            Err(Error::InvalidHost)
+        );
+    }
+}

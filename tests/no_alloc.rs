@@ -1,0 +1,147 @@
+//! The signing path makes no heap allocation: a counting global allocator
+//! watches this thread while requests are signed through the buffer API,
+//! small and large (hundreds of parameters, 100+ headers, deep paths).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use awsig::v4::{self, SessionTokenMode, SigningKey, SigningSettings};
+use awsig::{Credentials, Payload, Request, SigningTime, v2};
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: forwards to the system allocator; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocations_during<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let out = f();
+    (ALLOCATIONS.with(Cell::get) - before, out)
+}
+
+const TOKEN: &str = "IQoJb3JpZ2luX2VjEBoaCXVzLWVhc3QtMiJHMEUCIQAvFvx7TWScuT/QLhFHpW/5yOBS4zNDqLBrjjp8COfZEb23Gd3Q9jGMVF/X25vb46Zc75AwZ9JYJcsy1beVsR3aWaFJxlIB/NLQ2QpN5sgQbVhaOEme1EiP0Eask/dAkNZ36kX9SD6Ct3QMBBHW3icHewZt2PRWFEXeIsMyRDsrTknGVtBKuQ7lZSDejpvROHM/HAJN1hgR1dNN1H8NEWWFAJLZNCMRYtmHQwcuC1IToUPLez6mSKa+Fo5oY1ol/Q==";
+const SEND_MESSAGE_BATCH: &str = "/123456789012/MyQueue/?Action=SendMessageBatch&SendMessageBatchRequestEntry.1.Id=test_msg_001&SendMessageBatchRequestEntry.1.MessageBody=test%20message%20body%201&SendMessageBatchRequestEntry.2.Id=test_msg_002&SendMessageBatchRequestEntry.2.MessageBody=test%20message%20body%202&SendMessageBatchRequestEntry.2.DelaySeconds=60&Version=2012-11-05";
+
+#[test]
+fn signing_allocates_nothing() {
+    // Inputs are built before counting starts.
+    let time = SigningTime::parse_rfc3339("2020-12-18T22:52:43Z").unwrap();
+    let creds = Credentials::new(
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        Some(TOKEN),
+    )
+    .unwrap();
+    let sqs_host = [("Host", "sqs.us-east-2.amazonaws.com")];
+    let body = vec![b'x'; 1024];
+    let post_headers = [
+        ("Host", "sqs.us-east-2.amazonaws.com"),
+        (
+            "Content-Type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        ),
+        ("Content-Length", "1024"),
+    ];
+    let s3_host = [("Host", "examplebucket.s3.amazonaws.com")];
+    let mut big_query = String::from("/a/./b/../c");
+    for i in 0..300 {
+        big_query.push_str(&format!("/seg{i}"));
+    }
+    big_query.push_str("/../..?");
+    for i in (0..500).rev() {
+        big_query.push_str(&format!("p%2D{i}={}&", "v%20é".repeat(i % 7)));
+    }
+    big_query.push_str("huge=");
+    big_query.push_str(&"%E2%82%AC".repeat(10_000));
+    let mut big_headers: Vec<(String, String)> = (0..150)
+        .map(|i| {
+            (
+                format!("X-Custom-{}", 150 - i),
+                format!("  value {i}\t\t with   spaces "),
+            )
+        })
+        .collect();
+    big_headers.push(("Host".into(), "example.amazonaws.com".into()));
+    let big_headers: Vec<(&str, &str)> = big_headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0;
+
+    let (n, url) = allocations_during(|| {
+        let key = SigningKey::derive(&creds, time, "us-east-2", "sqs").unwrap();
+        let req = Request::new("GET", SEND_MESSAGE_BATCH, &sqs_host);
+        v4::presign(&key, time, &req, 3600, &SigningSettings::new(), &mut buf)
+            .map(|p| p.signature().as_str().len())
+    });
+    assert_eq!(url, Ok(64));
+    total += n;
+
+    let (n, ok) = allocations_during(|| {
+        let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let req = Request::new("GET", "/photos/2020/12/my%20holiday%2Bfile.jpg", &s3_host)
+            .with_payload(Payload::Unsigned);
+        v4::presign(&key, time, &req, 3600, &SigningSettings::s3(), &mut buf).is_ok()
+    });
+    assert!(ok);
+    total += n;
+
+    let (n, ok) = allocations_during(|| {
+        let key = SigningKey::derive(&creds, time, "us-east-2", "sqs").unwrap();
+        let req = Request::new("POST", "/", &post_headers).with_payload(Payload::Body(&body));
+        let settings = SigningSettings::new().session_token(SessionTokenMode::AppendedUnsigned);
+        v4::sign_headers(&key, time, &req, &settings, &mut buf).is_ok()
+    });
+    assert!(ok);
+    total += n;
+
+    let (n, ok) = allocations_during(|| {
+        let key = SigningKey::derive(&creds, time, "us-east-1", "service").unwrap();
+        let req = Request::new("GET", &big_query, &big_headers);
+        let a = v4::presign(&key, time, &req, 604_800, &SigningSettings::new(), &mut buf).is_ok();
+        let b = v4::sign_headers(&key, time, &req, &SigningSettings::new(), &mut buf).is_ok();
+        a && b
+    });
+    assert!(ok);
+    total += n;
+
+    let (n, ok) = allocations_during(|| {
+        let req = Request::new("GET", SEND_MESSAGE_BATCH, &sqs_host);
+        let expires = time.checked_add_seconds(3600).unwrap();
+        v2::sign_query(
+            &creds,
+            &req,
+            v2::Validity::Expires(expires),
+            v2::SignatureMethod::HmacSha256,
+            &mut buf,
+        )
+        .is_ok()
+    });
+    assert!(ok);
+    total += n;
+
+    assert_eq!(total, 0, "the signing path allocated");
+    // The counter works: an allocation is seen.
+    let (n, v) = allocations_during(|| vec![1u8; 10]);
+    assert!(n >= 1 && v.len() == 10);
+}
