@@ -10,7 +10,7 @@
 use core::cmp::Ordering;
 
 /// Items sorted per round (and the whole input in the common case).
-pub(crate) const CAP: usize = 64;
+pub(crate) const CAP: usize = 128;
 
 /// Calls `emit` with every item of `items()` in the order of `cmp`; items
 /// that compare equal keep their input order (the sort is stable).

@@ -9,6 +9,7 @@
 //! normalises nor double-encodes the path, and wants `x-amz-content-sha256`).
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>.
 
+pub mod cache;
 pub mod key;
 pub mod presign;
 pub mod scope;
@@ -17,6 +18,7 @@ pub mod sign;
 pub mod signature;
 pub mod string_to_sign;
 
+pub use cache::KeyCache;
 pub use key::SigningKey;
 pub use presign::{MAX_EXPIRES, Presigned, presign, presign_traced, presign_url};
 pub use scope::CredentialScope;

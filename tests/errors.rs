@@ -1,0 +1,555 @@
+//! The bad-input catalogue: each input error, through the public API, with
+//! the precise error it must give; and large inputs that must be signed,
+//! not refused.
+
+use awsig::v4::{self, SigningKey, SigningSettings, Trace};
+use awsig::{Credentials, Error, Payload, Request, SigningTime, s3, v2};
+
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const TOKEN: &str = "session-token-value-xyz";
+
+fn time() -> SigningTime {
+    SigningTime::parse_rfc3339("2015-08-30T12:36:00Z").unwrap()
+}
+
+fn creds() -> Credentials<'static> {
+    Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN)).unwrap()
+}
+
+fn key() -> SigningKey<'static> {
+    SigningKey::derive(&creds(), time(), "us-east-1", "service").unwrap()
+}
+
+const HOST: [(&str, &str); 1] = [("Host", "example.amazonaws.com")];
+
+fn presign(method: &str, target: &str, headers: &[(&str, &str)]) -> Result<String, Error> {
+    let mut buf = vec![0u8; 1 << 22];
+    let req = Request::new(method, target, headers);
+    v4::presign(
+        &key(),
+        time(),
+        &req,
+        3600,
+        &SigningSettings::new(),
+        &mut buf,
+    )
+    .map(|p| p.as_str().to_owned())
+}
+
+fn sign(method: &str, target: &str, headers: &[(&str, &str)]) -> Result<String, Error> {
+    let mut buf = vec![0u8; 1 << 22];
+    let req = Request::new(method, target, headers);
+    v4::sign_headers(&key(), time(), &req, &SigningSettings::new(), &mut buf)
+        .map(|s| s.authorization().to_owned())
+}
+
+/// Both schemes must give `want` for this request.
+fn both(method: &str, target: &str, headers: &[(&str, &str)], want: Error) {
+    assert_eq!(
+        presign(method, target, headers),
+        Err(want),
+        "presign {method} {target:?} {headers:?}"
+    );
+    assert_eq!(
+        sign(method, target, headers),
+        Err(want),
+        "sign {method} {target:?} {headers:?}"
+    );
+}
+
+#[test]
+fn methods() {
+    both("", "/", &HOST, Error::InvalidMethod);
+    both("GE T", "/", &HOST, Error::InvalidMethod);
+    both("GET\n", "/", &HOST, Error::InvalidMethod);
+}
+
+#[test]
+fn targets() {
+    both("GET", "", &HOST, Error::TargetNotAbsolute);
+    both("GET", "example.com/", &HOST, Error::TargetNotAbsolute);
+    both(
+        "GET",
+        "/a\0b",
+        &HOST,
+        Error::InvalidTargetByte { byte: 0, at: 2 },
+    );
+    both(
+        "GET",
+        "/a\rb",
+        &HOST,
+        Error::InvalidTargetByte { byte: b'\r', at: 2 },
+    );
+    both(
+        "GET",
+        "/a?b=\x01",
+        &HOST,
+        Error::InvalidTargetByte { byte: 1, at: 5 },
+    );
+    both(
+        "GET",
+        "/a\x7f",
+        &HOST,
+        Error::InvalidTargetByte { byte: 0x7f, at: 2 },
+    );
+    both(
+        "GET",
+        "/a#frag",
+        &HOST,
+        Error::InvalidTargetByte { byte: b'#', at: 2 },
+    );
+    both(
+        "GET",
+        "/?a=%",
+        &HOST,
+        Error::MalformedPercentEscape { at: 4 },
+    );
+    both(
+        "GET",
+        "/?a=%4",
+        &HOST,
+        Error::MalformedPercentEscape { at: 4 },
+    );
+    both(
+        "GET",
+        "/?a=%zz",
+        &HOST,
+        Error::MalformedPercentEscape { at: 4 },
+    );
+    both(
+        "GET",
+        "/?%g1=b",
+        &HOST,
+        Error::MalformedPercentEscape { at: 2 },
+    );
+    both("GET", "/?a=%FF", &HOST, Error::QueryNotUtf8);
+    both("GET", "/?%C3=x", &HOST, Error::QueryNotUtf8);
+    both("GET", "/?a=%ED%A0%80", &HOST, Error::QueryNotUtf8);
+}
+
+#[test]
+fn s3_paths_must_be_encoded_once_properly() {
+    let mut buf = [0u8; 2048];
+    let req = Request::new("GET", "/bucket/100%", &HOST).with_payload(Payload::Unsigned);
+    assert_eq!(
+        v4::presign(&key(), time(), &req, 60, &SigningSettings::s3(), &mut buf).map(|_| ()),
+        Err(Error::MalformedPercentEscape { at: 11 })
+    );
+    // Other services encode the path again: a lone '%' is just a character.
+    assert!(
+        presign("GET", "/100%", &HOST)
+            .unwrap()
+            .starts_with("/100%?")
+    );
+}
+
+#[test]
+fn odd_but_legal_inputs_are_signed() {
+    // AWS signs these; so do we.
+    assert!(presign("GET", "/?a=%2B&b=+&c=%7e&&=v&k", &HOST).is_ok());
+    assert!(presign("GET", "/ሴ/ space /..//./%2F", &HOST).is_ok());
+    assert!(
+        sign(
+            "GET",
+            "/",
+            &[
+                ("Host", "h.example"),
+                ("X-Empty", ""),
+                ("X-Tab", "\ta\t b\t")
+            ]
+        )
+        .is_ok()
+    );
+    assert!(sign("PATCH", "/", &[("Host", "[::1]:8443")]).is_ok());
+}
+
+#[test]
+fn auth_parameters_and_headers_already_present() {
+    for name in [
+        "X-Amz-Signature",
+        "x-amz-credential",
+        "X-Amz-Date",
+        "X-Amz-Expires",
+        "X-Amz-Algorithm",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Security-Token",
+        "X%2DAmz%2DSignature",
+    ] {
+        let target = format!("/?{name}=1");
+        assert_eq!(
+            presign("GET", &target, &HOST),
+            Err(Error::AuthParameterPresent),
+            "{name}"
+        );
+    }
+    for name in ["Authorization", "X-Amz-Date", "x-amz-security-token"] {
+        let headers = [("Host", "example.amazonaws.com"), (name, "x")];
+        assert_eq!(
+            sign("GET", "/", &headers),
+            Err(Error::AuthHeaderPresent),
+            "{name}"
+        );
+    }
+    let headers = [("Host", "example.amazonaws.com"), ("Authorization", "x")];
+    assert_eq!(presign("GET", "/", &headers), Err(Error::AuthHeaderPresent));
+    let mut buf = [0u8; 4096];
+    let req = Request::new("GET", "/?Signature=x", &HOST);
+    let v2 = v2::sign_query(
+        &creds(),
+        &req,
+        v2::Validity::Timestamp(time()),
+        v2::SignatureMethod::HmacSha256,
+        &mut buf,
+    );
+    assert_eq!(v2.map(|_| ()), Err(Error::AuthParameterPresent));
+    let req = Request::new("GET", "/?awsaccesskeyid=x", &HOST);
+    let v2 = v2::sign_query(
+        &creds(),
+        &req,
+        v2::Validity::Timestamp(time()),
+        v2::SignatureMethod::HmacSha256,
+        &mut buf,
+    );
+    assert_eq!(v2.map(|_| ()), Err(Error::AuthParameterPresent));
+}
+
+#[test]
+fn headers() {
+    both("GET", "/", &[], Error::MissingHost);
+    both("GET", "/", &[("X-A", "b")], Error::MissingHost);
+    both(
+        "GET",
+        "/",
+        &[("Host", "a"), ("host", "b")],
+        Error::DuplicateHost,
+    );
+    both(
+        "GET",
+        "/",
+        &[("Host", "bücher.example")],
+        Error::InvalidHost,
+    );
+    both("GET", "/", &[("Host", "")], Error::InvalidHost);
+    both("GET", "/", &[("Host", "a b")], Error::InvalidHost);
+    for name in ["", "bad name", "a:b", "x(y)", "é", "a\nb", "a,b", "a;b"] {
+        both(
+            "GET",
+            "/",
+            &[("Host", "h"), (name, "v")],
+            Error::InvalidHeaderName,
+        );
+    }
+    for value in ["a\0b", "a\rb", "\x01", "a\x7fb", "a\x0bb"] {
+        both(
+            "GET",
+            "/",
+            &[("Host", "h"), ("X-V", value)],
+            Error::InvalidHeaderValue,
+        );
+    }
+}
+
+#[test]
+fn payloads() {
+    let mut buf = [0u8; 2048];
+    for bad in ["", "abc", &"A".repeat(64), &"g".repeat(64), &"0".repeat(65)] {
+        let req = Request::new("PUT", "/", &HOST).with_payload(Payload::Precomputed(bad));
+        assert_eq!(
+            v4::sign_headers(&key(), time(), &req, &SigningSettings::new(), &mut buf).map(|_| ()),
+            Err(Error::InvalidPayloadHash),
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn credentials_and_scope() {
+    assert_eq!(
+        Credentials::new("", SECRET, None).map(|_| ()),
+        Err(Error::InvalidAccessKeyId)
+    );
+    assert_eq!(
+        Credentials::new("AK/ID", SECRET, None).map(|_| ()),
+        Err(Error::InvalidAccessKeyId)
+    );
+    assert_eq!(
+        Credentials::new("AKID", "", None).map(|_| ()),
+        Err(Error::EmptySecretAccessKey)
+    );
+    assert_eq!(
+        Credentials::new("AKID", SECRET, Some("")).map(|_| ()),
+        Err(Error::InvalidSessionToken)
+    );
+    assert_eq!(
+        Credentials::new("AKID", SECRET, Some("a\r\nb")).map(|_| ()),
+        Err(Error::InvalidSessionToken)
+    );
+    let c = creds();
+    for (region, service, want) in [
+        ("", "s3", Error::InvalidRegion),
+        ("us/east-1", "s3", Error::InvalidRegion),
+        ("us east", "s3", Error::InvalidRegion),
+        ("us-east-1", "", Error::InvalidService),
+        ("us-east-1", "s3/x", Error::InvalidService),
+        ("us-east-1", "é", Error::InvalidService),
+    ] {
+        assert_eq!(
+            SigningKey::derive(&c, time(), region, service).map(|_| ()),
+            Err(want),
+            "{region:?} {service:?}"
+        );
+    }
+}
+
+#[test]
+fn times_and_expiry() {
+    assert_eq!(
+        SigningTime::from_unix_seconds(-1),
+        Err(Error::TimeOutOfRange)
+    );
+    assert_eq!(
+        SigningTime::from_unix_seconds(253_402_300_800),
+        Err(Error::TimeOutOfRange)
+    );
+    assert_eq!(
+        SigningTime::parse_rfc3339("1969-12-31T23:59:59Z"),
+        Err(Error::TimeOutOfRange)
+    );
+    assert_eq!(
+        SigningTime::parse_rfc3339("2015-08-30 12:36:00"),
+        Err(Error::InvalidTimeFormat)
+    );
+    let mut buf = [0u8; 2048];
+    let req = Request::new("GET", "/", &HOST);
+    for expires in [0, 604_801, u32::MAX] {
+        assert_eq!(
+            v4::presign(
+                &key(),
+                time(),
+                &req,
+                expires,
+                &SigningSettings::new(),
+                &mut buf
+            )
+            .map(|_| ()),
+            Err(Error::ExpiresOutOfRange)
+        );
+    }
+    assert!(v4::presign(&key(), time(), &req, 1, &SigningSettings::new(), &mut buf).is_ok());
+    assert!(
+        v4::presign(
+            &key(),
+            time(),
+            &req,
+            604_800,
+            &SigningSettings::new(),
+            &mut buf
+        )
+        .is_ok()
+    );
+    let tomorrow = time().checked_add_seconds(86_400).unwrap();
+    assert_eq!(
+        v4::presign(
+            &key(),
+            tomorrow,
+            &req,
+            60,
+            &SigningSettings::new(),
+            &mut buf
+        )
+        .map(|_| ()),
+        Err(Error::KeyScopeMismatch)
+    );
+}
+
+#[test]
+fn buffers_one_byte_too_small() {
+    let req = Request::new("GET", "/?a=b", &HOST);
+    let full = presign("GET", "/?a=b", &HOST).unwrap();
+    let mut exact = vec![0u8; full.len()];
+    assert_eq!(
+        v4::presign(
+            &key(),
+            time(),
+            &req,
+            3600,
+            &SigningSettings::new(),
+            &mut exact
+        )
+        .unwrap()
+        .as_str(),
+        full
+    );
+    let mut short = vec![0u8; full.len() - 1];
+    assert_eq!(
+        v4::presign(
+            &key(),
+            time(),
+            &req,
+            3600,
+            &SigningSettings::new(),
+            &mut short
+        )
+        .map(|_| ()),
+        Err(Error::BufferTooSmall { needed: full.len() })
+    );
+    let auth = sign("GET", "/?a=b", &HOST).unwrap();
+    let mut short = vec![0u8; auth.len() - 1];
+    assert_eq!(
+        v4::sign_headers(&key(), time(), &req, &SigningSettings::new(), &mut short).map(|_| ()),
+        Err(Error::BufferTooSmall { needed: auth.len() })
+    );
+    let mut empty = [0u8; 0];
+    assert!(matches!(
+        v4::presign(
+            &key(),
+            time(),
+            &req,
+            3600,
+            &SigningSettings::new(),
+            &mut empty
+        ),
+        Err(Error::BufferTooSmall { .. })
+    ));
+}
+
+#[test]
+fn failing_trace_writer() {
+    struct Fails;
+    impl core::fmt::Write for Fails {
+        fn write_str(&mut self, _: &str) -> core::fmt::Result {
+            Err(core::fmt::Error)
+        }
+    }
+    let (mut a, mut b) = (Fails, String::new());
+    let mut trace = Trace {
+        canonical_request: &mut a,
+        string_to_sign: &mut b,
+    };
+    let mut buf = [0u8; 2048];
+    let req = Request::new("GET", "/", &HOST);
+    assert_eq!(
+        v4::presign_traced(
+            &key(),
+            time(),
+            &req,
+            60,
+            &SigningSettings::new(),
+            &mut buf,
+            &mut trace
+        )
+        .map(|_| ()),
+        Err(Error::WriteFailed)
+    );
+}
+
+#[test]
+fn v2_specific() {
+    let mut buf = [0u8; 4096];
+    let req = Request::new("GET", "/?Action=List", &HOST);
+    let r = v2::sign_query(
+        &creds(),
+        &req,
+        v2::Validity::Timestamp(time()),
+        v2::SignatureMethod::HmacSha1,
+        &mut buf,
+    );
+    assert_eq!(r.map(|_| ()), Err(Error::UnsupportedSignatureMethod));
+    let r = v2::sign_form(
+        &creds(),
+        &req,
+        "Action=List",
+        v2::Validity::Timestamp(time()),
+        v2::SignatureMethod::HmacSha256,
+        &mut buf,
+    );
+    assert_eq!(r.map(|_| ()), Err(Error::InvalidV2Parameters));
+    let post = Request::new("POST", "/", &HOST);
+    let r = v2::sign_form(
+        &creds(),
+        &post,
+        "Action=List&Expires=x",
+        v2::Validity::Timestamp(time()),
+        v2::SignatureMethod::HmacSha256,
+        &mut buf,
+    );
+    assert_eq!(r.map(|_| ()), Err(Error::AuthParameterPresent));
+}
+
+#[test]
+fn s3_bucket_names() {
+    assert_eq!(
+        s3::Bucket::new(
+            "s3.amazonaws.com",
+            "My_Bucket",
+            s3::Addressing::VirtualHosted
+        ),
+        Err(Error::InvalidBucketName)
+    );
+    assert!(s3::Bucket::new("localhost:9000", "My_Bucket", s3::Addressing::Path).is_ok());
+}
+
+#[test]
+fn large_inputs_have_no_cap() {
+    // A 1 MiB target, 10,000 query pairs, 10,000 headers: signed, not refused.
+    let mut target = String::from("/");
+    while target.len() < 1 << 20 {
+        target.push_str("seg/");
+    }
+    assert!(presign("GET", &target, &HOST).is_ok());
+    let mut target = String::from("/?");
+    for i in (0..10_000).rev() {
+        target.push_str(&format!("k{i}=v{i}&"));
+    }
+    let signed = presign("GET", &target, &HOST).unwrap();
+    assert!(
+        signed.contains("&k0=v0&k1=v1&k10=v10&k100=v100&k1000=v1000&k1001=v1001&"),
+        "{}",
+        &signed[..300]
+    );
+    let names: Vec<String> = (0..10_000).map(|i| format!("X-H{i}")).collect();
+    let mut headers: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+    headers.push(("Host", "example.amazonaws.com"));
+    let auth = sign("GET", "/", &headers).unwrap();
+    assert!(auth.contains("SignedHeaders=host;x-amz-date;x-amz-security-token;x-h0;x-h1;x-h10;x-h100;x-h1000;x-h1001;"), "{auth:.200}");
+}
+
+#[test]
+fn errors_never_show_secrets() {
+    let all = [
+        Error::InvalidMethod,
+        Error::TargetNotAbsolute,
+        Error::InvalidTargetByte { byte: 0, at: 0 },
+        Error::MalformedPercentEscape { at: 0 },
+        Error::QueryNotUtf8,
+        Error::AuthParameterPresent,
+        Error::AuthHeaderPresent,
+        Error::InvalidHeaderName,
+        Error::InvalidHeaderValue,
+        Error::MissingHost,
+        Error::DuplicateHost,
+        Error::InvalidHost,
+        Error::InvalidBucketName,
+        Error::InvalidPayloadHash,
+        Error::InvalidAccessKeyId,
+        Error::EmptySecretAccessKey,
+        Error::InvalidSessionToken,
+        Error::InvalidRegion,
+        Error::InvalidService,
+        Error::TimeOutOfRange,
+        Error::InvalidTimeFormat,
+        Error::ExpiresOutOfRange,
+        Error::KeyScopeMismatch,
+        Error::BufferTooSmall { needed: 1 },
+        Error::WriteFailed,
+        Error::UnsupportedSignatureMethod,
+        Error::InvalidV2Parameters,
+    ];
+    for e in all {
+        let text = format!("{e} {e:?}");
+        assert!(!text.contains(SECRET) && !text.contains(TOKEN));
+        assert!(!e.to_string().is_empty() && !e.kind().is_empty());
+    }
+    let shown = format!("{:?} {:?} {:?}", creds(), key(), v4::KeyCache::new());
+    assert!(!shown.contains(SECRET) && !shown.contains(TOKEN), "{shown}");
+}
