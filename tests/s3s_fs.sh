@@ -6,6 +6,10 @@
 #
 #   bash tests/s3s_fs.sh
 #
+# Prints one line per check and ends with "N passed, M failed"; the exit
+# status is 0 only when every check passed.  Needs bash, curl, cmp, od and
+# mktemp; reads nothing from stdin, so it can run unattended (CI=true).
+#
 # Environment (all optional):
 #   PRESIGN_CMD  shell command used as the presigner instead of the crate's
 #                example; it gets the arguments
@@ -13,8 +17,9 @@
 #                  [--time RFC3339] URL
 #                appended, reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
 #                and prints one presigned URL.  Default:
-#                  cargo run --quiet --release --example presign --
-#                (run from the repository root, built once up front).
+#                  cargo run --quiet --example presign --
+#                (run from the repository root, built once up front, in
+#                the dev profile so that CI reuses the `cargo test` build).
 #   S3S_FS       the s3s-fs binary (default: s3s-fs on PATH, installed with
 #                `cargo install s3s-fs@0.14.1 --features binary --locked`
 #                when it is missing or another version).
@@ -39,6 +44,9 @@
 #     /BUCKET/dir/my%20holiday%2Bfile~%C3%A9.txt is stored as the file
 #     ROOT/BUCKET/dir/my holiday+file~é.txt ('+' stays a plus).
 #   * Unsigned requests get 403 AccessDenied "Signature is required".
+#   * Headers listed in X-Amz-SignedHeaders are checked: a PUT presigned
+#     with Content-Type: text/plain and sent with another Content-Type gives
+#     403 SignatureDoesNotMatch.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -70,7 +78,7 @@ fi
 # --- presigner ------------------------------------------------------------
 if [ -z "${PRESIGN_CMD:-}" ]; then
     echo "# building the presign example"
-    (cd "$repo" && timeout 1800 cargo build --quiet --release --example presign) \
+    (cd "$repo" && timeout 1800 cargo build --quiet --example presign </dev/null) \
         || die "cargo build --example presign failed"
 fi
 presign() {  # presign METHOD EXPIRES URL [extra args...]
@@ -78,15 +86,15 @@ presign() {  # presign METHOD EXPIRES URL [extra args...]
     shift 3
     if [ -n "${PRESIGN_CMD:-}" ]; then
         timeout 120 bash -c "$PRESIGN_CMD \"\$@\"" presign \
-            --method "$method" --region "$REGION" --service s3 --expires "$expires" "$@" "$url"
+            --method "$method" --region "$REGION" --service s3 --expires "$expires" "$@" "$url" </dev/null
     else
-        (cd "$repo" && timeout 120 cargo run --quiet --release --example presign -- \
-            --method "$method" --region "$REGION" --service s3 --expires "$expires" "$@" "$url")
+        (cd "$repo" && timeout 120 cargo run --quiet --example presign -- \
+            --method "$method" --region "$REGION" --service s3 --expires "$expires" "$@" "$url" </dev/null)
     fi
 }
 
 # --- server ---------------------------------------------------------------
-work=$(mktemp -d "${TMPDIR:-/tmp}/awsig-s3s.XXXXXX")
+work=$(mktemp -d)   # honours TMPDIR
 server_pid=
 cleanup() {
     if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
@@ -121,7 +129,7 @@ port=
 for attempt in 1 2 3; do
     p=$(free_port) || die "no free port"
     "$S3S_FS" --host 127.0.0.1 --port "$p" --access-key "$ACCESS_KEY" --secret-key "$SECRET_KEY" \
-        "$work/root" >"$work/server.log" 2>&1 &
+        "$work/root" </dev/null >"$work/server.log" 2>&1 &
     server_pid=$!
     # wait (at most 30 s) until it answers HTTP; any status code will do
     for _ in $(seq 1 60); do
@@ -232,9 +240,47 @@ fi
 if AWS_SECRET_ACCESS_KEY="x$SECRET_KEY" presign_ok "wrong secret" GET 300 "$object_url"; then
     expect_403 "URL presigned with a wrong secret" "$signed" SignatureDoesNotMatch
 fi
-past=$(date -u -d "@$(($(date +%s) - 3600))" +%Y-%m-%dT%H:%M:%SZ)
+past_s=$(($(date +%s) - 3600))
+past=$(date -u -d "@$past_s" +%Y-%m-%dT%H:%M:%SZ 2>/dev/null || date -u -r "$past_s" +%Y-%m-%dT%H:%M:%SZ)
 if presign_ok "expired" GET 60 "$object_url" --time "$past"; then
     expect_403 "URL signed at $past for 60 s (expired)" "$signed" AccessDenied
+fi
+
+# 5. a presigned query: ListObjectsV2 with a percent-encoded prefix
+prefix_enc='dir%2Fmy%20holiday'
+if presign_ok "list objects" GET 300 "$base/$BUCKET?list-type=2&prefix=$prefix_enc"; then
+    code=$(http GET "$signed")
+    if [ "$code" = 200 ] && grep -qF "<Key>$KEY_RAW</Key>" "$work/resp"; then
+        ok "presigned ListObjectsV2 (prefix=$prefix_enc) lists '$KEY_RAW'"
+    else
+        bad "presigned ListObjectsV2: $code $(snippet "$work/resp")"
+    fi
+fi
+
+# 6. a signed header: Content-Type is part of the signature
+text_url="$base/$BUCKET/notes.txt"
+if presign_ok "put with content-type" PUT 300 "$text_url" --header 'Content-Type: text/plain'; then
+    case "$signed" in
+        *X-Amz-SignedHeaders=content-type%3Bhost*) ok "content-type listed in X-Amz-SignedHeaders" ;;
+        *) bad "content-type not in X-Amz-SignedHeaders: '$signed'" ;;
+    esac
+    code=$(http PUT "$signed" --data-binary 'hello' -H 'Content-Type: text/plain')
+    case "$code" in 2??) ok "presigned PUT sent with the signed Content-Type ($code)" ;;
+        *) bad "presigned PUT with the signed Content-Type: $code $(snippet "$work/resp")" ;; esac
+    code=$(http PUT "$signed" --data-binary 'hello' -H 'Content-Type: text/html')
+    if [ "$code" = 403 ] && grep -q "<Code>SignatureDoesNotMatch</Code>" "$work/resp"; then
+        ok "same URL sent with another Content-Type: 403 SignatureDoesNotMatch"
+    else
+        bad "same URL sent with another Content-Type: want 403 SignatureDoesNotMatch, got $code: $(snippet "$work/resp")"
+    fi
+fi
+
+# 7. no signature at all
+code=$(http GET "$object_url")
+if [ "$code" = 403 ]; then
+    ok "unsigned GET refused (403)"
+else
+    bad "unsigned GET: want 403, got $code: $(snippet "$work/resp")"
 fi
 
 echo "$pass passed, $fail failed"
