@@ -144,11 +144,23 @@ pub(crate) fn decodes_to_utf8(raw: &str) -> bool {
 #[derive(Clone)]
 pub(crate) struct Decoded<'a> {
     rest: &'a [u8],
+    decode: bool,
 }
 
 impl<'a> Decoded<'a> {
     pub(crate) fn new(raw: &'a [u8]) -> Self {
-        Self { rest: raw }
+        Self {
+            rest: raw,
+            decode: true,
+        }
+    }
+
+    /// The bytes as they are, through the same iterator type.
+    pub(crate) fn verbatim(raw: &'a [u8]) -> Self {
+        Self {
+            rest: raw,
+            decode: false,
+        }
     }
 }
 
@@ -158,7 +170,8 @@ impl Iterator for Decoded<'_> {
     #[inline]
     fn next(&mut self) -> Option<u8> {
         let (&b, tail) = self.rest.split_first()?;
-        if b == b'%'
+        if self.decode
+            && b == b'%'
             && let [h, l, after @ ..] = tail
             && let (Some(h), Some(l)) = (hex_value(*h), hex_value(*l))
         {

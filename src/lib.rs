@@ -29,6 +29,7 @@
 //! | [`v4`] | SigV4 key, string to sign, header signing, presigning |
 //! | [`s3`] | S3 presigned URLs from bucket and raw key |
 //! | [`v2`] | SigV2 query signing (legacy Query APIs) |
+//! | [`verify`] | server-side verification of SigV4 and SigV2 |
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -62,6 +63,7 @@ mod sort;
 pub mod time;
 pub mod v2;
 pub mod v4;
+pub mod verify;
 
 pub use canonical::payload::{Payload, PayloadHash};
 

@@ -312,6 +312,7 @@ fn run<'o, D: Sink>(
             params,
             added.get(..n).unwrap_or_default(),
             Order::Decoded,
+            &[],
         );
     }
     let mut signature = [0u8; 44];

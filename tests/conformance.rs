@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+#[allow(dead_code)] // each test uses part of the runner
 #[path = "../examples/conformance/runner.rs"]
 mod runner;
 

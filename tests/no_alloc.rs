@@ -140,6 +140,54 @@ fn signing_allocates_nothing() {
     assert!(ok);
     total += n;
 
+    // Verification of a presigned URL and of a header-signed request.
+    let presigned = {
+        let key = SigningKey::derive(&creds, time, "us-east-2", "sqs").unwrap();
+        let req = Request::new("GET", SEND_MESSAGE_BATCH, &sqs_host);
+        v4::presign(&key, time, &req, 3600, &SigningSettings::new(), &mut buf)
+            .unwrap()
+            .as_str()
+            .to_owned()
+    };
+    let mut signed_headers: Vec<(String, String)> = post_headers
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    {
+        let key = SigningKey::derive(&creds, time, "us-east-2", "sqs").unwrap();
+        let req = Request::new("POST", "/", &post_headers).with_payload(Payload::Body(&body));
+        let signed = v4::sign_headers(&key, time, &req, &SigningSettings::new(), &mut buf).unwrap();
+        signed_headers.extend(
+            signed
+                .headers()
+                .map(|(n, v)| (n.to_string(), v.to_string())),
+        );
+    }
+    let signed_headers: Vec<(&str, &str)> = signed_headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let lookup = |k: &str| {
+        (k == "AKIAIOSFODNN7EXAMPLE").then_some(awsig::verify::Secret::new(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            Some(TOKEN),
+        ))
+    };
+    let (n, ok) = allocations_during(|| {
+        let policy = awsig::verify::Policy::new(time);
+        let a = awsig::verify::verify(
+            &Request::new("GET", &presigned, &sqs_host),
+            &lookup,
+            &policy,
+        )
+        .is_ok();
+        let req = Request::new("POST", "/", &signed_headers).with_payload(Payload::Body(&body));
+        let b = awsig::verify::verify(&req, &lookup, &policy).is_ok();
+        a && b
+    });
+    assert!(ok);
+    total += n;
+
     assert_eq!(total, 0, "the signing path allocated");
     // The counter works: an allocation is seen.
     let (n, v) = allocations_during(|| vec![1u8; 10]);

@@ -21,6 +21,7 @@ mod runner;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut repeat = 0usize;
+    let mut verify = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -31,13 +32,10 @@ fn main() {
                     std::process::exit(2);
                 }
             },
-            "--verify" => {
-                eprintln!("conformance: --verify is not supported yet");
-                std::process::exit(2);
-            }
+            "--verify" => verify = true,
             other => {
                 eprintln!(
-                    "conformance: unknown argument {other:?} (usage: conformance [--repeat N] < cases.jsonl)"
+                    "conformance: unknown argument {other:?} (usage: conformance [--repeat N | --verify] < cases.jsonl)"
                 );
                 std::process::exit(2);
             }
@@ -64,7 +62,11 @@ fn main() {
                 continue;
             }
         };
-        let result = runner::result_for(&value, repeat, &mut buf);
+        let result = if verify {
+            runner::verify_line(&value)
+        } else {
+            runner::result_for(&value, repeat, &mut buf)
+        };
         if writeln!(out, "{result}").is_err() {
             std::process::exit(1);
         }

@@ -64,6 +64,73 @@ pub(crate) struct Headers<'a> {
     user: &'a [(&'a str, &'a str)],
     added: [(&'static str, &'a str); 4],
     added_len: usize,
+    /// When verifying: exactly the names the request says it signed.
+    only: Option<NameList<'a>>,
+}
+
+/// A list of header names as received in `SignedHeaders`, separated by `;`
+/// (in a header) or `%3B` (in a query).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NameList<'a> {
+    pub(crate) raw: &'a str,
+    pub(crate) sep: &'static str,
+}
+
+impl<'a> NameList<'a> {
+    pub(crate) fn names(self) -> impl Iterator<Item = &'a str> + 'a {
+        let sep = self.sep;
+        let raw = self.raw;
+        // `%3B` may come in lowercase hex too.
+        let mut rest = Some(raw);
+        core::iter::from_fn(move || {
+            let s = rest?;
+            let at = if sep == ";" {
+                s.find(';').map(|i| (i, 1))
+            } else {
+                s.as_bytes()
+                    .windows(3)
+                    .position(|w| w.eq_ignore_ascii_case(b"%3B"))
+                    .map(|i| (i, 3))
+                    .or_else(|| s.find(';').map(|i| (i, 1)))
+            };
+            match at {
+                Some((i, len)) => {
+                    rest = s.get(i + len..);
+                    s.get(..i)
+                }
+                None => {
+                    rest = None;
+                    Some(s)
+                }
+            }
+        })
+    }
+
+    /// The bytes of a listed name: percent-decoded when the list came in a
+    /// query (`x-sj%21` is `x-sj!`).
+    pub(crate) fn bytes_of(self, listed: &'a str) -> crate::encode::Decoded<'a> {
+        // Decoding is harmless for names from a header: tokens may hold '%'
+        // but a signer writes the names it lowercased, never escapes.
+        if self.sep == ";" {
+            crate::encode::Decoded::verbatim(listed.as_bytes())
+        } else {
+            crate::encode::Decoded::new(listed.as_bytes())
+        }
+    }
+
+    pub(crate) fn contains(self, name: &str) -> bool {
+        self.names().any(|n| {
+            let mut listed = self.bytes_of(n);
+            let mut want = name.bytes();
+            loop {
+                match (listed.next(), want.next()) {
+                    (None, None) => return true,
+                    (Some(a), Some(b)) if a.eq_ignore_ascii_case(&b) => {}
+                    _ => return false,
+                }
+            }
+        })
+    }
 }
 
 impl<'a> Headers<'a> {
@@ -74,12 +141,27 @@ impl<'a> Headers<'a> {
         Self::check_with_host(user, added, None)
     }
 
+    /// Checks the headers of a received (signed) request: well formed, one
+    /// valid `Host`; authentication headers are expected there.
+    pub(crate) fn check_received(user: &'a [(&'a str, &'a str)]) -> Result<&'a str, Error> {
+        Self::check_inner(user, &[], None, false)
+    }
+
     /// [`Headers::check`] for a request whose `Host` is given apart from its
     /// headers (`host`), which then must not hold one.
     pub(crate) fn check_with_host(
         user: &'a [(&'a str, &'a str)],
         added: &[&str],
         host: Option<&'a str>,
+    ) -> Result<&'a str, Error> {
+        Self::check_inner(user, added, host, true)
+    }
+
+    fn check_inner(
+        user: &'a [(&'a str, &'a str)],
+        added: &[&str],
+        host: Option<&'a str>,
+        refuse_authorization: bool,
     ) -> Result<&'a str, Error> {
         let given = host.is_some();
         let mut host = host;
@@ -94,7 +176,7 @@ impl<'a> Headers<'a> {
                 if given || host.replace(value).is_some() {
                     return Err(Error::DuplicateHost);
                 }
-            } else if name.eq_ignore_ascii_case("authorization")
+            } else if (refuse_authorization && name.eq_ignore_ascii_case("authorization"))
                 || added.iter().any(|a| a.eq_ignore_ascii_case(name))
             {
                 return Err(Error::AuthHeaderPresent);
@@ -117,6 +199,7 @@ impl<'a> Headers<'a> {
             user,
             added: [("", ""); 4],
             added_len: 0,
+            only: None,
         };
         for (slot, &h) in set.added.iter_mut().zip(added) {
             *slot = h;
@@ -125,11 +208,25 @@ impl<'a> Headers<'a> {
         set
     }
 
+    /// The request's headers named in `only`, for verification: what the
+    /// signer said it signed, nothing more or less.
+    pub(crate) fn named(user: &'a [(&'a str, &'a str)], only: NameList<'a>) -> Self {
+        Self {
+            user,
+            added: [("", ""); 4],
+            added_len: 0,
+            only: Some(only),
+        }
+    }
+
     fn items(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
         self.user
             .iter()
             .copied()
-            .filter(|(name, _)| is_signed(name))
+            .filter(|(name, _)| match &self.only {
+                Some(list) => list.contains(name),
+                None => is_signed(name),
+            })
             .chain(self.added.iter().take(self.added_len).copied())
     }
 

@@ -57,6 +57,11 @@ pub(crate) fn decoded_eq_ignore_case(raw: &str, name: &str) -> bool {
     }
 }
 
+/// Whether the percent-decoding of `raw` equals `name` exactly.
+pub(crate) fn decoded_eq(raw: &str, name: &str) -> bool {
+    Decoded::new(raw.as_bytes()).eq(name.bytes())
+}
+
 /// The value of one parameter, by where it comes from.
 #[derive(Clone, Copy, Default)]
 pub(crate) enum Value<'a> {
@@ -159,16 +164,24 @@ pub(crate) enum Order {
 
 /// Writes the canonical query string of `query` (as sent, checked) with the
 /// `added` parameters merged into the sort.
-pub(crate) fn write<S: Sink>(sink: &mut S, query: &str, added: &[Param<'_>]) {
-    write_ordered(sink, query, added, Order::Encoded);
+pub(crate) fn write<S: Sink>(sink: &mut S, query: &str, added: &[Param<'_>], skip: &[&str]) {
+    write_ordered(sink, query, added, Order::Encoded, skip);
 }
 
-/// [`write`] with a choice of order.
-pub(crate) fn write_ordered<S: Sink>(sink: &mut S, query: &str, added: &[Param<'_>], order: Order) {
+/// [`write`] with a choice of order. Parameters whose decoded key is one of
+/// `skip` are left out (a received `X-Amz-Signature` when verifying).
+pub(crate) fn write_ordered<S: Sink>(
+    sink: &mut S,
+    query: &str,
+    added: &[Param<'_>],
+    order: Order,
+    skip: &[&str],
+) {
     let mut first = true;
     for_each_sorted(
         || {
             raw_params(query)
+                .filter(|(k, _)| !skip.iter().any(|s| decoded_eq(k, s)))
                 .map(|(k, v)| Param::raw(k, v))
                 .chain(added.iter().copied())
         },
@@ -195,7 +208,7 @@ mod tests {
     fn canon(q: &str) -> String {
         check(q, 0, &[]).unwrap();
         let mut v: Vec<u8> = Vec::new();
-        write(&mut v, q, &[]);
+        write(&mut v, q, &[], &[]);
         String::from_utf8(v).unwrap()
     }
 

@@ -12,6 +12,8 @@ pub(crate) struct CanonicalRequest<'a> {
     pub normalize_path: bool,
     pub double_encode_path: bool,
     pub query_added: &'a [Param<'a>],
+    /// Received parameters left out (verification: `X-Amz-Signature`).
+    pub query_skip: &'a [&'a str],
     pub headers: &'a Headers<'a>,
     pub payload: &'a str,
 }
@@ -43,6 +45,7 @@ impl CanonicalRequest<'_> {
             &mut Tee(&mut *sink, Gate(&mut copies.out, copies.query)),
             self.target.query,
             self.query_added,
+            self.query_skip,
         );
         sink.put(b"\n");
         self.headers.write_canonical_headers(sink);

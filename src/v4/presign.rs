@@ -18,7 +18,7 @@ use crate::sink::{OutBuf, Sink};
 use crate::v4::signature::{NoTrace, Signature, Trace, Tracer};
 use crate::v4::string_to_sign::ALGORITHM;
 use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
-use crate::{Error, Request, SigningTime};
+use crate::{Error, Payload, Request, SigningTime};
 
 /// The longest validity of a presigned URL: 7 days.
 pub const MAX_EXPIRES: u32 = 604_800;
@@ -179,7 +179,11 @@ pub(crate) fn run<'o, T: Tracer>(
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;
     query::check(target.query, target.query_offset, &AUTH_PARAMETERS)?;
-    let payload = PayloadHash::of(&request.payload)?;
+    let payload = match request.payload {
+        Payload::Body(_) if settings.presign_unsigned_payload => Payload::Unsigned,
+        other => other,
+    };
+    let payload = PayloadHash::of(&payload)?;
     let host = Headers::check_with_host(request.headers, &[], emit.host)?;
     let given_host = [("host", host)];
     let headers = Headers::new(
@@ -228,6 +232,7 @@ pub(crate) fn run<'o, T: Tracer>(
         normalize_path: settings.normalize_path,
         double_encode_path: settings.double_encode_path,
         query_added: params.get(..n_params).unwrap_or_default(),
+        query_skip: &[],
         headers: &headers,
         payload: payload.as_str(),
     };

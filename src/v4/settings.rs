@@ -28,6 +28,10 @@ pub struct SigningSettings {
     pub content_sha256_header: bool,
     /// Where the session token goes.
     pub session_token: SessionTokenMode,
+    /// When presigning a request whose payload is [`Payload::Body`](crate::Payload::Body),
+    /// sign `UNSIGNED-PAYLOAD` instead of the body's hash: S3 presigned URLs
+    /// never sign the body, which is only sent later.
+    pub presign_unsigned_payload: bool,
 }
 
 impl Default for SigningSettings {
@@ -45,11 +49,13 @@ impl SigningSettings {
             double_encode_path: true,
             content_sha256_header: false,
             session_token: SessionTokenMode::Signed,
+            presign_unsigned_payload: false,
         }
     }
 
-    /// S3's rules: the path is neither normalised nor encoded twice, and
-    /// header signing adds `x-amz-content-sha256`.
+    /// S3's rules: the path is neither normalised nor encoded twice, header
+    /// signing adds `x-amz-content-sha256`, and presigned URLs sign
+    /// `UNSIGNED-PAYLOAD` unless a payload hash is given.
     #[must_use]
     pub const fn s3() -> Self {
         Self {
@@ -57,6 +63,7 @@ impl SigningSettings {
             double_encode_path: false,
             content_sha256_header: true,
             session_token: SessionTokenMode::Signed,
+            presign_unsigned_payload: true,
         }
     }
 
@@ -89,6 +96,13 @@ impl SigningSettings {
     #[must_use]
     pub const fn content_sha256_header(mut self, on: bool) -> Self {
         self.content_sha256_header = on;
+        self
+    }
+
+    /// With or without `UNSIGNED-PAYLOAD` for presigned bodies.
+    #[must_use]
+    pub const fn presign_unsigned_payload(mut self, on: bool) -> Self {
+        self.presign_unsigned_payload = on;
         self
     }
 

@@ -163,6 +163,7 @@ fn sign<'o, 'a, T: Tracer>(
         normalize_path: settings.normalize_path,
         double_encode_path: settings.double_encode_path,
         query_added: &[],
+        query_skip: &[],
         headers: &headers,
         payload: payload.as_str(),
     };

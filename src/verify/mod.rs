@@ -1,0 +1,408 @@
+//! Server-side verification of SigV4 (header and presigned) and SigV2
+//! signatures, with the very canonicalisation code that signs.
+//!
+//! A server parses nothing itself: it hands the received method,
+//! request-target, headers and what it knows of the body to [`verify`],
+//! together with a way to find the secret of an access key id and the
+//! current time. The result says who signed and what was signed, or why
+//! the request is refused. Signatures and session tokens are compared in
+//! constant time; no allocation is made.
+//!
+//! ```
+//! use awsig::verify::{self, Policy, Secret};
+//! use awsig::{Credentials, Request, SigningTime, v4};
+//!
+//! // A client signs...
+//! let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+//! let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+//! let key = v4::SigningKey::derive(&creds, t, "us-east-1", "sqs")?;
+//! let headers = [("Host", "sqs.us-east-1.amazonaws.com")];
+//! let mut buf = [0u8; 1024];
+//! let url = v4::presign(&key, t, &Request::new("GET", "/?Action=ListQueues", &headers), 300, &Default::default(), &mut buf)?;
+//!
+//! // ...and a server verifies, a minute later.
+//! let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
+//! let now = t.checked_add_seconds(60)?;
+//! let ok = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &Policy::new(now)).unwrap();
+//! assert_eq!(ok.access_key_id, "AKIDEXAMPLE");
+//! # Ok::<(), awsig::Error>(())
+//! ```
+
+mod ct;
+mod parse;
+mod sigv2;
+mod sigv4;
+
+use core::fmt;
+
+pub use ct::ct_eq;
+
+use crate::canonical::target::Target;
+use crate::v4::SigningSettings;
+use crate::{Error, Request, SigningTime};
+
+/// Why a request is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// The request itself is malformed (target, headers, payload hash).
+    Request(Error),
+    /// No `Authorization` header, no `X-Amz-Algorithm` and no SigV2 `Signature`.
+    MissingAuthentication,
+    /// Both an `Authorization` header and query authentication.
+    AmbiguousAuthentication,
+    /// An algorithm other than `AWS4-HMAC-SHA256` (or SigV2 `HmacSHA256`, version 2).
+    UnsupportedAlgorithm,
+    /// The `Authorization` value is not `ALGORITHM Credential=..., SignedHeaders=..., Signature=...`.
+    MalformedAuthorization,
+    /// An authentication parameter or header appears twice.
+    DuplicateAuthParameter,
+    /// A required authentication parameter is missing.
+    MissingAuthParameter,
+    /// The credential is not `AKID/YYYYMMDD/region/service/aws4_request`.
+    MalformedCredential,
+    /// `X-Amz-Date` (or SigV2 `Timestamp`/`Expires`) is missing or malformed.
+    MalformedDate,
+    /// The credential scope's date is not the date of `X-Amz-Date`.
+    ScopeDateMismatch,
+    /// The scope's region is not the one the server expects.
+    WrongRegion,
+    /// The scope's service is not the one the server expects.
+    WrongService,
+    /// `SignedHeaders` is not sorted, lowercase and unique, or lacks `host`.
+    MalformedSignedHeaders,
+    /// A header named in `SignedHeaders` is not in the request.
+    SignedHeaderMissing,
+    /// `X-Amz-Expires` is not an integer in 1..=604800.
+    BadExpires,
+    /// The signature is not 64 lowercase hex digits (SigV2: 44 base64 characters).
+    MalformedSignature,
+    /// The access key id is unknown.
+    UnknownAccessKey,
+    /// The session token is missing, unexpected, or not the expected one.
+    SessionTokenMismatch,
+    /// The request was signed too far from the current time (header
+    /// signing, SigV2 `Timestamp`).
+    RequestTimeTooSkewed,
+    /// The presigned request has expired.
+    Expired,
+    /// The presigned request is dated in the future beyond the allowed skew.
+    NotYetValid,
+    /// The body does not hash to the declared `x-amz-content-sha256`.
+    PayloadHashMismatch,
+    /// The signature does not match: wrong secret, or the request was changed.
+    SignatureMismatch,
+}
+
+impl Rejection {
+    /// A short stable word for the rejection (`signature_mismatch`, ...).
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Rejection::Request(e) => e.kind(),
+            Rejection::MissingAuthentication => "missing_authentication",
+            Rejection::AmbiguousAuthentication => "ambiguous_authentication",
+            Rejection::UnsupportedAlgorithm => "unsupported_algorithm",
+            Rejection::MalformedAuthorization => "malformed_authorization",
+            Rejection::DuplicateAuthParameter => "duplicate_auth_parameter",
+            Rejection::MissingAuthParameter => "missing_auth_parameter",
+            Rejection::MalformedCredential => "malformed_credential",
+            Rejection::MalformedDate => "malformed_date",
+            Rejection::ScopeDateMismatch => "scope_date_mismatch",
+            Rejection::WrongRegion => "wrong_region",
+            Rejection::WrongService => "wrong_service",
+            Rejection::MalformedSignedHeaders => "malformed_signed_headers",
+            Rejection::SignedHeaderMissing => "signed_header_missing",
+            Rejection::BadExpires => "bad_expires",
+            Rejection::MalformedSignature => "malformed_signature",
+            Rejection::UnknownAccessKey => "unknown_access_key",
+            Rejection::SessionTokenMismatch => "session_token_mismatch",
+            Rejection::RequestTimeTooSkewed => "request_time_too_skewed",
+            Rejection::Expired => "expired",
+            Rejection::NotYetValid => "not_yet_valid",
+            Rejection::PayloadHashMismatch => "payload_hash_mismatch",
+            Rejection::SignatureMismatch => "signature_mismatch",
+        }
+    }
+}
+
+impl From<Error> for Rejection {
+    fn from(e: Error) -> Self {
+        Rejection::Request(e)
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rejection::Request(e) => write!(f, "malformed request: {e}"),
+            other => f.write_str(match other {
+                Rejection::MissingAuthentication => "the request carries no signature",
+                Rejection::AmbiguousAuthentication => {
+                    "the request is signed both in a header and in the query"
+                }
+                Rejection::UnsupportedAlgorithm => "unsupported signing algorithm",
+                Rejection::MalformedAuthorization => "the Authorization header is malformed",
+                Rejection::DuplicateAuthParameter => "an authentication parameter appears twice",
+                Rejection::MissingAuthParameter => "an authentication parameter is missing",
+                Rejection::MalformedCredential => {
+                    "the credential is not AKID/YYYYMMDD/region/service/aws4_request"
+                }
+                Rejection::MalformedDate => "the request date is missing or malformed",
+                Rejection::ScopeDateMismatch => {
+                    "the credential scope date differs from the request date"
+                }
+                Rejection::WrongRegion => "the credential scope names another region",
+                Rejection::WrongService => "the credential scope names another service",
+                Rejection::MalformedSignedHeaders => {
+                    "SignedHeaders must be sorted, lowercase, unique and include host"
+                }
+                Rejection::SignedHeaderMissing => "a signed header is missing from the request",
+                Rejection::BadExpires => "X-Amz-Expires must be an integer from 1 to 604800",
+                Rejection::MalformedSignature => "the signature is malformed",
+                Rejection::UnknownAccessKey => "unknown access key id",
+                Rejection::SessionTokenMismatch => "the session token is missing or wrong",
+                Rejection::RequestTimeTooSkewed => {
+                    "the request time is too far from the server time"
+                }
+                Rejection::Expired => "the presigned request has expired",
+                Rejection::NotYetValid => "the presigned request is not valid yet",
+                Rejection::PayloadHashMismatch => "the body does not match x-amz-content-sha256",
+                _ => "the signature does not match",
+            }),
+        }
+    }
+}
+
+impl core::error::Error for Rejection {}
+
+/// The secret (and, for temporary credentials, the session token) of an access key.
+#[derive(Clone, Copy)]
+pub struct Secret<'s> {
+    secret_access_key: &'s str,
+    session_token: Option<&'s str>,
+}
+
+impl<'s> Secret<'s> {
+    /// The secret access key and the session token requests must carry, if any.
+    #[must_use]
+    pub const fn new(secret_access_key: &'s str, session_token: Option<&'s str>) -> Self {
+        Self {
+            secret_access_key,
+            session_token,
+        }
+    }
+}
+
+impl fmt::Debug for Secret<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Finds the secret of an access key id. Implemented for closures
+/// `Fn(&str) -> Option<Secret>`.
+pub trait SecretLookup<'s> {
+    /// The secret of `access_key_id`, or `None` when it is unknown.
+    fn secret(&self, access_key_id: &str) -> Option<Secret<'s>>;
+}
+
+impl<'s, F> SecretLookup<'s> for F
+where
+    F: Fn(&str) -> Option<Secret<'s>>,
+{
+    fn secret(&self, access_key_id: &str) -> Option<Secret<'s>> {
+        self(access_key_id)
+    }
+}
+
+/// What the server requires.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Policy<'p> {
+    /// The current time, from the caller's clock.
+    pub now: SigningTime,
+    /// Allowed clock difference, seconds (AWS: 15 minutes).
+    pub max_skew: u32,
+    /// The region requests must be scoped to, if enforced.
+    pub region: Option<&'p str>,
+    /// The service requests must be scoped to, if enforced.
+    pub service: Option<&'p str>,
+    /// Canonicalisation rules; `None` chooses by the scope's service
+    /// ([`SigningSettings::for_service`]: S3's rules for `s3`).
+    pub settings: Option<SigningSettings>,
+}
+
+impl<'p> Policy<'p> {
+    /// Verification at `now`, ±15 minutes, any region and service.
+    #[must_use]
+    pub const fn new(now: SigningTime) -> Self {
+        Self {
+            now,
+            max_skew: 900,
+            region: None,
+            service: None,
+            settings: None,
+        }
+    }
+
+    /// With another allowed clock skew (seconds).
+    #[must_use]
+    pub const fn max_skew(mut self, seconds: u32) -> Self {
+        self.max_skew = seconds;
+        self
+    }
+
+    /// Requiring this region.
+    #[must_use]
+    pub const fn region(mut self, region: &'p str) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// Requiring this service.
+    #[must_use]
+    pub const fn service(mut self, service: &'p str) -> Self {
+        self.service = Some(service);
+        self
+    }
+
+    /// With these canonicalisation rules.
+    #[must_use]
+    pub const fn settings(mut self, settings: SigningSettings) -> Self {
+        self.settings = Some(settings);
+        self
+    }
+}
+
+/// How the request was signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scheme {
+    /// SigV4, `Authorization` header.
+    V4Header,
+    /// SigV4, presigned query.
+    V4Query,
+    /// SigV2, query (or form) parameters.
+    V2Query,
+}
+
+/// A verified request: who signed, and what.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Verified<'r> {
+    /// How it was signed.
+    pub scheme: Scheme,
+    /// The access key id that signed.
+    pub access_key_id: &'r str,
+    /// The scope's region (SigV4).
+    pub region: Option<&'r str>,
+    /// The scope's service (SigV4).
+    pub service: Option<&'r str>,
+    /// The method, as signed.
+    pub method: &'r str,
+    /// The path, as sent.
+    pub path: &'r str,
+    /// The signed header names, as received (`host;x-amz-date`, or
+    /// `%3B`-separated in a query); empty for SigV2.
+    pub signed_headers: &'r str,
+    /// When it was signed (`X-Amz-Date`, SigV2 `Timestamp`), if known.
+    pub signed_at: Option<SigningTime>,
+    /// Until when it is valid (presigned `X-Amz-Date + X-Amz-Expires`, SigV2 `Expires`).
+    pub expires_at: Option<SigningTime>,
+}
+
+impl<'r> Verified<'r> {
+    /// The signed header names, one by one.
+    pub fn signed_header_names(&self) -> impl Iterator<Item = &'r str> + 'r {
+        let sep = if self.scheme == Scheme::V4Query {
+            "%3B"
+        } else {
+            ";"
+        };
+        crate::canonical::headers::NameList {
+            raw: self.signed_headers,
+            sep,
+        }
+        .names()
+        .filter(|n| !n.is_empty())
+    }
+}
+
+/// Verifies a received request; recognises SigV4 header signing, SigV4
+/// presigning and SigV2.
+///
+/// `request.payload` is what the server knows of the body: the bytes, a hash
+/// computed while receiving it, or [`Payload::Unsigned`](crate::Payload::Unsigned)
+/// when it does not know it (then only a request that declares
+/// `UNSIGNED-PAYLOAD`, or an S3 presigned URL, can match).
+///
+/// # Errors
+/// A [`Rejection`] saying why the request is refused.
+pub fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
+    request: &Request<'r>,
+    lookup: &L,
+    policy: &Policy<'_>,
+) -> Result<Verified<'r>, Rejection> {
+    let target = Target::parse(request.target)?;
+    let mut authorization = None;
+    for &(name, value) in request.headers {
+        if name.eq_ignore_ascii_case("authorization") && authorization.replace(value).is_some() {
+            return Err(Rejection::DuplicateAuthParameter);
+        }
+    }
+    let query_v4 = has_param(target.query, "X-Amz-Algorithm");
+    let query_v2 =
+        has_param(target.query, "Signature") || has_param(target.query, "SignatureVersion");
+    match (authorization, query_v4, query_v2) {
+        (Some(_), true, _) => Err(Rejection::AmbiguousAuthentication),
+        (Some(value), false, _) => sigv4::verify_header(request, target, value, lookup, policy),
+        (None, true, _) => sigv4::verify_query(request, target, lookup, policy),
+        (None, false, true) => sigv2::verify(request, target, target.query, lookup, policy),
+        (None, false, false) => Err(Rejection::MissingAuthentication),
+    }
+}
+
+/// Verifies a SigV2 POST whose parameters are in the form body `form`.
+///
+/// # Errors
+/// A [`Rejection`] saying why the request is refused.
+pub fn verify_v2_form<'r, 's, L: SecretLookup<'s> + ?Sized>(
+    request: &Request<'r>,
+    form: &'r str,
+    lookup: &L,
+    policy: &Policy<'_>,
+) -> Result<Verified<'r>, Rejection> {
+    let target = Target::parse(request.target)?;
+    sigv2::verify(request, target, form, lookup, policy)
+}
+
+fn has_param(query: &str, name: &str) -> bool {
+    crate::canonical::query::raw_params(query)
+        .any(|(k, _)| crate::canonical::query::decoded_eq(k, name))
+}
+
+/// The value of the only parameter named `name` (decoded key, exact case).
+pub(crate) fn single_param<'q>(query: &'q str, name: &str) -> Result<Option<&'q str>, Rejection> {
+    let mut found = None;
+    for (k, v) in crate::canonical::query::raw_params(query) {
+        if crate::canonical::query::decoded_eq(k, name) && found.replace(v).is_some() {
+            return Err(Rejection::DuplicateAuthParameter);
+        }
+    }
+    Ok(found)
+}
+
+/// The value of the only header named `name` (any case).
+pub(crate) fn single_header<'r>(
+    headers: &[(&'r str, &'r str)],
+    name: &str,
+) -> Result<Option<&'r str>, Rejection> {
+    let mut found = None;
+    for &(n, v) in headers {
+        if n.eq_ignore_ascii_case(name) && found.replace(v).is_some() {
+            return Err(Rejection::DuplicateAuthParameter);
+        }
+    }
+    Ok(found)
+}
