@@ -87,6 +87,11 @@ pub enum Error {
     UnsupportedSignatureMethod,
     /// SigV2 needs exactly one of `Timestamp` and `Expires`.
     InvalidV2Parameters,
+    /// An aws-chunked chunk size of 0.
+    InvalidChunkSize,
+    /// An aws-chunked step out of order (a chunk after the final one, a
+    /// trailer before it or without a trailer mode).
+    ChunkedStateError,
 }
 
 impl Error {
@@ -116,7 +121,10 @@ impl Error {
             Error::TimeOutOfRange | Error::InvalidTimeFormat => "bad_time",
             Error::ExpiresOutOfRange => "expires_range",
             Error::BufferTooSmall { .. } | Error::WriteFailed => "output",
-            Error::UnsupportedSignatureMethod | Error::InvalidV2Parameters => "bad_case",
+            Error::UnsupportedSignatureMethod
+            | Error::InvalidV2Parameters
+            | Error::InvalidChunkSize
+            | Error::ChunkedStateError => "bad_case",
         }
     }
 }
@@ -190,7 +198,11 @@ impl fmt::Display for Error {
                 "only HmacSHA256 is supported for Signature Version 2 (HmacSHA1 is refused)",
             ),
             Error::InvalidV2Parameters => f.write_str(
-                "Signature Version 2 needs exactly one of Timestamp and Expires",
+                "Signature Version 2 needs exactly one of Timestamp and Expires (and a form POST no query in its target)",
+            ),
+            Error::InvalidChunkSize => f.write_str("the aws-chunked chunk size must be at least 1 byte"),
+            Error::ChunkedStateError => f.write_str(
+                "aws-chunked steps out of order: chunks, then the final empty chunk, then the trailer (trailer modes only)",
             ),
         }
     }

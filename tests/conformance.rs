@@ -156,6 +156,13 @@ fn sqs_seed_requests_v4_and_v2() {
     assert_eq!(run_corpus("seed/sqs-seed-v2-post.jsonl"), 1);
 }
 
+#[test]
+fn aws_chunked_upload_documented_example() {
+    // Seed and chunk signatures from AWS's "Transferring Payload in Multiple
+    // Chunks" example (extension scheme `s3-v4-chunked`).
+    assert_eq!(run_corpus("aws-docs-chunked.jsonl"), 1);
+}
+
 /// The comparison itself must be able to fail: a changed signature, query
 /// value or header is caught.
 #[test]

@@ -30,6 +30,7 @@ struct Case<'a> {
     expires_in: Option<&'a Value>,
     payload: Option<&'a str>,
     settings: SigningSettings,
+    chunk_size: Option<usize>,
 }
 
 fn str_field<'a>(v: &'a Value, name: &str, kind: &'static str) -> Result<Option<&'a str>, Refused> {
@@ -72,6 +73,15 @@ fn parse_case(case: &Value) -> Result<Case<'_>, Refused> {
     };
     let creds = case.get("credentials").ok_or(Refused("bad_credentials"))?;
     let s3 = scheme.starts_with("s3-");
+    let chunk_size = match case.get("chunk_size") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(
+            v.as_u64()
+                .filter(|&n| n > 0)
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or(Refused("bad_case"))?,
+        ),
+    };
     let defaults = if s3 {
         SigningSettings::s3()
     } else {
@@ -83,7 +93,8 @@ fn parse_case(case: &Value) -> Result<Case<'_>, Refused> {
             bool_field(case, "double_encode_path")?.unwrap_or(defaults.double_encode_path),
         )
         .content_sha256_header(
-            bool_field(case, "content_sha256_header")?.unwrap_or(scheme == "s3-v4-header"),
+            bool_field(case, "content_sha256_header")?
+                .unwrap_or(scheme == "s3-v4-header" || scheme == "s3-v4-chunked"),
         );
     if bool_field(case, "omit_session_token")?.unwrap_or(false) {
         settings = settings.session_token(SessionTokenMode::AppendedUnsigned);
@@ -103,12 +114,14 @@ fn parse_case(case: &Value) -> Result<Case<'_>, Refused> {
         expires_in: case.get("expires_in").filter(|v| !v.is_null()),
         payload: str_field(case, "payload", "bad_payload")?,
         settings,
+        chunk_size,
     })
 }
 
 fn payload_of<'a>(c: &'a Case<'a>) -> Payload<'a> {
     match c.payload {
         None if c.scheme == "s3-v4-query" => Payload::Unsigned,
+        None if c.scheme == "s3-v4-chunked" => Payload::StreamingSigned,
         None => Payload::Body(&c.body),
         Some("UNSIGNED-PAYLOAD") => Payload::Unsigned,
         Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD") => Payload::StreamingSigned,
@@ -126,6 +139,29 @@ fn expires(c: &Case<'_>) -> Result<u32, Refused> {
         .ok_or(Refused("expires_range"))
 }
 
+/// The signature of every chunk of the case's body, the final empty chunk last
+/// (extension scheme `s3-v4-chunked`, field `chunk_size`).
+fn chunk_signatures(
+    c: &Case<'_>,
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    seed: &v4::Signature,
+) -> Result<Value, Refused> {
+    let size = c.chunk_size.ok_or(Refused("bad_case"))?;
+    let mode = match c.payload {
+        None | Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD") => v4::ChunkedMode::Signed,
+        Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER") => v4::ChunkedMode::SignedWithTrailer,
+        Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER") => return Ok(json!([])),
+        Some(_) => return Err(Refused("bad_payload")),
+    };
+    let mut signer = v4::ChunkSigner::new(key, time, seed, mode)?;
+    let mut sigs = Vec::new();
+    for chunk in c.body.chunks(size).chain([&[][..]]) {
+        sigs.push(Value::from(signer.sign_chunk(chunk)?.as_str()));
+    }
+    Ok(Value::Array(sigs))
+}
+
 /// Signs one case `repeat` times through the buffer API (key derived once),
 /// then once more with the trace on, and returns the result object.
 pub fn sign(case: &Value, repeat: usize, buf: &mut [u8]) -> Result<Value, Refused> {
@@ -133,7 +169,8 @@ pub fn sign(case: &Value, repeat: usize, buf: &mut [u8]) -> Result<Value, Refuse
     let time = SigningTime::parse_rfc3339(c.time)?;
     let creds = Credentials::new(c.access_key_id, c.secret, c.token)?;
     let request = Request::new(c.method, c.target, &c.headers).with_payload(payload_of(&c));
-    let header_scheme = matches!(c.scheme, "v4-header" | "s3-v4-header");
+    let chunked = c.scheme == "s3-v4-chunked";
+    let header_scheme = matches!(c.scheme, "v4-header" | "s3-v4-header") || chunked;
     let query_scheme = matches!(c.scheme, "v4-query" | "s3-v4-query");
     if c.scheme == "v2-query" || c.scheme == "v2-form" {
         if c.payload.is_some() {
@@ -220,10 +257,14 @@ pub fn sign(case: &Value, repeat: usize, buf: &mut [u8]) -> Result<Value, Refuse
         }
         let signed = v4::sign_headers_traced(&key, time, &request, &c.settings, buf, &mut trace)?;
         let added: Vec<Value> = signed.headers().map(|(n, v)| json!([n, v])).collect();
-        Ok(json!({
+        let mut result = json!({
             "canonical_request": cr, "string_to_sign": sts, "signature": signed.signature().as_str(),
             "authorization": signed.authorization(), "signed_target": null, "added_headers": added, "error": null,
-        }))
+        });
+        if chunked {
+            result["chunk_signatures"] = chunk_signatures(&c, &key, time, signed.signature())?;
+        }
+        Ok(result)
     }
 }
 
@@ -273,7 +314,7 @@ pub fn received(case: &Value, expected: &Value) -> Result<Received, Refused> {
     let mut target = c.target.to_owned();
     let mut form = None;
     match c.scheme {
-        "v4-header" | "s3-v4-header" => {
+        "v4-header" | "s3-v4-header" | "s3-v4-chunked" => {
             for h in expected["added_headers"]
                 .as_array()
                 .ok_or(Refused("bad_case"))?

@@ -10,6 +10,7 @@
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>.
 
 pub mod cache;
+pub mod chunked;
 pub mod key;
 pub mod presign;
 pub mod scope;
@@ -19,6 +20,7 @@ pub mod signature;
 pub mod string_to_sign;
 
 pub use cache::KeyCache;
+pub use chunked::{ChunkSigner, ChunkVerifier, ChunkedMode, encoded_length};
 pub use key::SigningKey;
 pub use presign::{MAX_EXPIRES, Presigned, presign, presign_traced, presign_url};
 pub use scope::CredentialScope;

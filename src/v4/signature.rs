@@ -18,6 +18,10 @@ use crate::v4::string_to_sign;
 pub struct Signature([u8; 64]);
 
 impl Signature {
+    pub(crate) const fn from_hex(hex: [u8; 64]) -> Self {
+        Self(hex)
+    }
+
     /// The hex text.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -135,5 +139,5 @@ pub(crate) fn compute<O: Sink, D1: Sink, D2: Sink>(
         &key.scope(),
         &hash,
     );
-    Signature(hex64(&mac.finalize().into_bytes().into()))
+    Signature::from_hex(hex64(&mac.finalize().into_bytes().into()))
 }

@@ -1,0 +1,462 @@
+//! aws-chunked uploads: a body of unknown length sent in signed chunks.
+//!
+//! The request is header-signed with the payload line
+//! `STREAMING-AWS4-HMAC-SHA256-PAYLOAD` (the *seed* signature) and headers
+//! `content-encoding: aws-chunked`, `x-amz-decoded-content-length: <body
+//! length>` and `content-length: <encoded length>` ([`encoded_length`]).
+//! Each chunk is then sent as
+//!
+//! ```text
+//! <hex size>;chunk-signature=<signature>\r\n<data>\r\n
+//! ```
+//!
+//! where each signature chains on the previous one:
+//!
+//! ```text
+//! AWS4-HMAC-SHA256-PAYLOAD \n <X-Amz-Date> \n <scope> \n <previous signature> \n
+//! hex(SHA-256("")) \n hex(SHA-256(chunk data))
+//! ```
+//!
+//! and a final zero-length chunk ends the body. With trailers
+//! (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`) the final chunk is followed
+//! by the trailing headers (e.g. `x-amz-checksum-crc32`) and
+//! `x-amz-trailer-signature`, signed with `AWS4-HMAC-SHA256-TRAILER`;
+//! `STREAMING-UNSIGNED-PAYLOAD-TRAILER` sends unsigned chunks (`<hex size>\r\n`)
+//! and unsigned trailers. [`ChunkSigner`] is a state machine with no I/O: the
+//! caller passes each chunk and writes the bytes it gets back.
+//! See <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html>.
+
+use hmac::Mac;
+use sha2::{Digest, Sha256};
+
+use crate::canonical::payload::{EMPTY_SHA256, hex64};
+use crate::sink::{OutBuf, Sink};
+use crate::time::AmzDate;
+use crate::v4::SigningKey;
+use crate::v4::signature::Signature;
+use crate::verify::{Rejection, ct_eq};
+use crate::{Error, SigningTime};
+
+const CHUNK_ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
+const TRAILER_ALGORITHM: &str = "AWS4-HMAC-SHA256-TRAILER";
+const SIGNATURE_PREFIX: &[u8] = b";chunk-signature=";
+
+/// Which aws-chunked variant the seed request declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ChunkedMode {
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD`: signed chunks, no trailer.
+    Signed,
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`: signed chunks and trailer.
+    SignedWithTrailer,
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: unsigned chunks, unsigned trailer.
+    UnsignedWithTrailer,
+}
+
+/// `Content-Length` of the aws-chunked encoding of a `decoded_length`-byte
+/// body sent in chunks of `chunk_size` bytes (the last one may be shorter),
+/// including the final zero-length chunk; `trailer_length` is the length of
+/// the trailing header lines (`name:value\r\n` each, 0 without trailer).
+///
+/// # Errors
+/// [`Error::InvalidChunkSize`] for a chunk size of 0 (S3 requires at least
+/// 8 KiB for every chunk but the last; that is the caller's choice).
+pub fn encoded_length(
+    decoded_length: u64,
+    chunk_size: u64,
+    mode: ChunkedMode,
+    trailer_length: u64,
+) -> Result<u64, Error> {
+    if chunk_size == 0 {
+        return Err(Error::InvalidChunkSize);
+    }
+    let signed = mode != ChunkedMode::UnsignedWithTrailer;
+    let header = |size: u64| -> u64 {
+        let hex_digits = u64::from((64 - size.leading_zeros()).div_ceil(4).max(1));
+        hex_digits
+            + if signed {
+                SIGNATURE_PREFIX.len() as u64 + 64
+            } else {
+                0
+            }
+            + 2
+    };
+    let full = decoded_length / chunk_size;
+    let rest = decoded_length % chunk_size;
+    let mut total = full * (header(chunk_size) + chunk_size + 2);
+    if rest > 0 {
+        total += header(rest) + rest + 2;
+    }
+    total += header(0);
+    total += match mode {
+        ChunkedMode::Signed => 2,
+        // trailers, then `x-amz-trailer-signature:<64 hex>\r\n`, then `\r\n`.
+        ChunkedMode::SignedWithTrailer => {
+            trailer_length + "x-amz-trailer-signature:".len() as u64 + 64 + 2 + 2
+        }
+        ChunkedMode::UnsignedWithTrailer => trailer_length + 2,
+    };
+    Ok(total)
+}
+
+/// Signs the chunks of an aws-chunked body, each chained on the previous
+/// signature, starting from the seed request's.
+#[derive(Clone, Debug)]
+pub struct ChunkSigner<'k, 'a> {
+    key: &'k SigningKey<'a>,
+    amz_date: AmzDate,
+    previous: Signature,
+    mode: ChunkedMode,
+    finished: bool,
+}
+
+struct MacSink<'m>(&'m mut hmac::Hmac<Sha256>);
+
+impl Sink for MacSink<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+impl<'k, 'a> ChunkSigner<'k, 'a> {
+    /// Starts after the seed request, signed at `time` with `key`, whose
+    /// signature is `seed`.
+    ///
+    /// # Errors
+    /// [`Error::KeyScopeMismatch`] when `time` is not on the key's day.
+    pub fn new(
+        key: &'k SigningKey<'a>,
+        time: SigningTime,
+        seed: &Signature,
+        mode: ChunkedMode,
+    ) -> Result<Self, Error> {
+        key.check_time(time)?;
+        Ok(Self {
+            key,
+            amz_date: time.amz_date(),
+            previous: *seed,
+            mode,
+            finished: false,
+        })
+    }
+
+    /// The signature of the last chunk signed (the seed before any).
+    #[must_use]
+    pub fn previous_signature(&self) -> &Signature {
+        &self.previous
+    }
+
+    fn chain(&mut self, algorithm: &str, hashes: &[&[u8]]) -> Signature {
+        let mut mac = self.key.mac();
+        let mut s = MacSink(&mut mac);
+        s.put_str(algorithm);
+        s.put(b"\n");
+        s.put(self.amz_date.as_bytes());
+        s.put(b"\n");
+        self.key.scope().write(&mut s);
+        s.put(b"\n");
+        s.put_str(self.previous.as_str());
+        for h in hashes {
+            s.put(b"\n");
+            s.put(h);
+        }
+        let sig = Signature::from_hex(hex64(&mac.finalize().into_bytes().into()));
+        self.previous = sig;
+        sig
+    }
+
+    /// The signature of the next chunk (`data` empty for the final chunk).
+    ///
+    /// # Errors
+    /// [`Error::ChunkedStateError`] after the final chunk, or in the
+    /// unsigned mode.
+    pub fn sign_chunk(&mut self, data: &[u8]) -> Result<Signature, Error> {
+        if self.finished || self.mode == ChunkedMode::UnsignedWithTrailer {
+            return Err(Error::ChunkedStateError);
+        }
+        if data.is_empty() {
+            self.finished = true;
+        }
+        let hash = hex64(&Sha256::digest(data).into());
+        Ok(self.chain(CHUNK_ALGORITHM, &[EMPTY_SHA256.as_bytes(), &hash]))
+    }
+
+    /// Signs the next chunk and writes the bytes that precede its data:
+    /// `<hex size>;chunk-signature=<signature>\r\n` (or `<hex size>\r\n`
+    /// unsigned). Send `data` and `\r\n` after them. An empty `data` is the
+    /// final chunk: its bytes also end the body when there is no trailer
+    /// (`0;chunk-signature=...\r\n\r\n`).
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] (88 bytes always suffice);
+    /// [`Error::ChunkedStateError`] after the final chunk.
+    pub fn chunk_header<'o>(&mut self, data: &[u8], out: &'o mut [u8]) -> Result<&'o str, Error> {
+        let mut buf = OutBuf::new(out);
+        write_hex(&mut buf, data.len() as u64);
+        if self.mode == ChunkedMode::UnsignedWithTrailer {
+            if self.finished {
+                return Err(Error::ChunkedStateError);
+            }
+            self.finished |= data.is_empty();
+        } else {
+            let sig = self.sign_chunk(data)?;
+            buf.put(SIGNATURE_PREFIX);
+            buf.put_str(sig.as_str());
+        }
+        buf.put(b"\r\n");
+        if data.is_empty() && self.mode == ChunkedMode::Signed {
+            buf.put(b"\r\n");
+        }
+        buf.finish()
+    }
+
+    /// After the final chunk, writes the trailing headers (`name:value\r\n`
+    /// each, names lowercase as given) and, when signed,
+    /// `x-amz-trailer-signature:<signature>\r\n`, then the closing `\r\n`.
+    ///
+    /// # Errors
+    /// [`Error::ChunkedStateError`] before the final chunk or without a
+    /// trailer mode; [`Error::InvalidHeaderName`]/[`Error::InvalidHeaderValue`];
+    /// [`Error::BufferTooSmall`].
+    pub fn trailer<'o>(
+        &mut self,
+        trailers: &[(&str, &str)],
+        out: &'o mut [u8],
+    ) -> Result<&'o str, Error> {
+        if !self.finished || self.mode == ChunkedMode::Signed {
+            return Err(Error::ChunkedStateError);
+        }
+        let mut hasher = Sha256::new();
+        let mut buf = OutBuf::new(out);
+        for (name, value) in trailers {
+            if name.is_empty()
+                || !name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                return Err(Error::InvalidHeaderName);
+            }
+            if value.bytes().any(|b| b < 0x20 || b == 0x7f) {
+                return Err(Error::InvalidHeaderValue);
+            }
+            for part in [name.as_bytes(), b":", value.as_bytes()] {
+                buf.put(part);
+                Digest::update(&mut hasher, part);
+            }
+            buf.put(b"\r\n");
+            Digest::update(&mut hasher, b"\n");
+        }
+        if self.mode == ChunkedMode::SignedWithTrailer {
+            let hash = hex64(&hasher.finalize().into());
+            let sig = self.chain(TRAILER_ALGORITHM, &[&hash]);
+            buf.put(b"x-amz-trailer-signature:");
+            buf.put_str(sig.as_str());
+            buf.put(b"\r\n");
+        }
+        buf.put(b"\r\n");
+        self.mode = ChunkedMode::Signed; // nothing may follow
+        buf.finish()
+    }
+}
+
+fn write_hex<S: Sink>(sink: &mut S, v: u64) {
+    let mut digits = [0u8; 16];
+    let mut n = 0;
+    let mut v = v;
+    loop {
+        if let Some(d) = digits.get_mut(n) {
+            *d = b"0123456789abcdef"
+                .get((v & 15) as usize)
+                .copied()
+                .unwrap_or(b'0');
+        }
+        n += 1;
+        v >>= 4;
+        if v == 0 || n == 16 {
+            break;
+        }
+    }
+    for d in digits.iter().take(n).rev() {
+        sink.put(core::slice::from_ref(d));
+    }
+}
+
+/// Checks the chunk signatures of a received aws-chunked body, in order (for
+/// servers), starting from the verified seed signature.
+#[derive(Clone, Debug)]
+pub struct ChunkVerifier<'k, 'a> {
+    signer: ChunkSigner<'k, 'a>,
+    failed: bool,
+}
+
+impl<'k, 'a> ChunkVerifier<'k, 'a> {
+    /// Starts after a seed request verified with `key` at `time`.
+    ///
+    /// # Errors
+    /// As [`ChunkSigner::new`].
+    pub fn new(
+        key: &'k SigningKey<'a>,
+        time: SigningTime,
+        seed: &Signature,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            signer: ChunkSigner::new(key, time, seed, ChunkedMode::Signed)?,
+            failed: false,
+        })
+    }
+
+    /// Checks the signature received for the next chunk, in constant time.
+    /// Once a chunk is refused, every later chunk is too: the chain is broken.
+    ///
+    /// # Errors
+    /// [`Rejection::SignatureMismatch`]; [`Rejection::MalformedSignature`].
+    pub fn verify_chunk(&mut self, data: &[u8], claimed: &str) -> Result<(), Rejection> {
+        if self.failed {
+            return Err(Rejection::SignatureMismatch);
+        }
+        if claimed.len() != 64 {
+            self.failed = true;
+            return Err(Rejection::MalformedSignature);
+        }
+        let expected = self.signer.sign_chunk(data)?;
+        if ct_eq(expected.as_str().as_bytes(), claimed.as_bytes()) {
+            Ok(())
+        } else {
+            self.failed = true;
+            Err(Rejection::SignatureMismatch)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::v4::{SigningSettings, sign_headers};
+    use crate::{Credentials, Payload, Request};
+    use alloc::string::String;
+    use alloc::vec;
+
+    /// AWS's worked example, "Signature Calculations for the Authorization
+    /// Header: Transferring Payload in Multiple Chunks".
+    #[test]
+    fn aws_documented_example() {
+        let creds = Credentials::new(
+            "AKIAIOSFODNN7EXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            None,
+        )
+        .unwrap();
+        let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
+        let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let length = encoded_length(66_560, 65_536, ChunkedMode::Signed, 0).unwrap();
+        assert_eq!(length, 66_824);
+        let length = alloc::format!("{length}");
+        let headers = [
+            ("Host", "s3.amazonaws.com"),
+            ("x-amz-storage-class", "REDUCED_REDUNDANCY"),
+            ("Content-Encoding", "aws-chunked"),
+            ("x-amz-decoded-content-length", "66560"),
+            ("Content-Length", length.as_str()),
+        ];
+        let req = Request::new("PUT", "/examplebucket/chunkObject.txt", &headers)
+            .with_payload(Payload::StreamingSigned);
+        let mut buf = [0u8; 512];
+        let seed = sign_headers(&key, time, &req, &SigningSettings::s3(), &mut buf).unwrap();
+        assert_eq!(
+            seed.signature().as_str(),
+            "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"
+        );
+        let seed = *seed.signature();
+
+        let body = vec![b'a'; 66_560];
+        let mut signer = ChunkSigner::new(&key, time, &seed, ChunkedMode::Signed).unwrap();
+        let mut verifier = ChunkVerifier::new(&key, time, &seed).unwrap();
+        let mut encoded = String::new();
+        let mut out = [0u8; 128];
+        let want = [
+            "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
+            "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+            "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
+        ];
+        let chunks = [&body[..65_536], &body[65_536..], &[][..]];
+        for (chunk, want) in chunks.iter().zip(want) {
+            let header = signer.chunk_header(chunk, &mut out).unwrap();
+            assert!(header.contains(want), "{header}");
+            verifier.verify_chunk(chunk, want).unwrap();
+            encoded.push_str(header);
+            if !chunk.is_empty() {
+                encoded.push_str(core::str::from_utf8(chunk).unwrap());
+                encoded.push_str("\r\n");
+            }
+        }
+        assert_eq!(encoded.len(), 66_824);
+        assert!(encoded.starts_with("10000;chunk-signature=ad80c730"));
+        assert!(encoded.ends_with("\r\n0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n\r\n"));
+        assert_eq!(
+            signer.chunk_header(b"", &mut out),
+            Err(Error::ChunkedStateError)
+        );
+        // A tampered chunk is refused, and so is everything after it.
+        let mut verifier = ChunkVerifier::new(&key, time, &seed).unwrap();
+        let mut tampered = body[..65_536].to_vec();
+        tampered[100] = b'b';
+        assert_eq!(
+            verifier.verify_chunk(&tampered, want[0]),
+            Err(Rejection::SignatureMismatch)
+        );
+        assert_eq!(
+            verifier.verify_chunk(&body[65_536..], want[1]),
+            Err(Rejection::SignatureMismatch)
+        );
+    }
+
+    #[test]
+    fn encoded_lengths_match_the_bytes() {
+        let creds = Credentials::new("AKID", "secret", None).unwrap();
+        let time = SigningTime::from_unix_seconds(1_700_000_000).unwrap();
+        let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let seed = Signature::from_hex([b'0'; 64]);
+        for mode in [
+            ChunkedMode::Signed,
+            ChunkedMode::SignedWithTrailer,
+            ChunkedMode::UnsignedWithTrailer,
+        ] {
+            for (len, size) in [
+                (0u64, 8192u64),
+                (1, 8192),
+                (8192, 8192),
+                (20_000, 8192),
+                (65_537, 65_536),
+            ] {
+                let trailers = [("x-amz-checksum-crc32", "sOO8/Q==")];
+                let trailer_len = if mode == ChunkedMode::Signed {
+                    0
+                } else {
+                    "x-amz-checksum-crc32:sOO8/Q==\r\n".len() as u64
+                };
+                let mut signer = ChunkSigner::new(&key, time, &seed, mode).unwrap();
+                let body = vec![7u8; len as usize];
+                let mut total = 0u64;
+                let mut out = [0u8; 256];
+                for chunk in body.chunks(size as usize).chain([&[][..]]) {
+                    total += signer.chunk_header(chunk, &mut out).unwrap().len() as u64;
+                    if !chunk.is_empty() {
+                        total += chunk.len() as u64 + 2;
+                    }
+                }
+                if mode != ChunkedMode::Signed {
+                    total += signer.trailer(&trailers, &mut out).unwrap().len() as u64;
+                }
+                assert_eq!(
+                    encoded_length(len, size, mode, trailer_len).unwrap(),
+                    total,
+                    "{mode:?} {len} {size}"
+                );
+            }
+        }
+        assert_eq!(
+            encoded_length(1, 0, ChunkedMode::Signed, 0),
+            Err(Error::InvalidChunkSize)
+        );
+    }
+}
