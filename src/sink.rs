@@ -80,6 +80,34 @@ impl<'b> OutBuf<'b> {
         }
     }
 
+    /// Bytes written so far, including any that did not fit.
+    pub(crate) fn len(&self) -> usize {
+        self.needed
+    }
+
+    /// Skips `n` bytes (zeroed), to be filled in later through
+    /// [`OutBuf::finish_bytes`].
+    pub(crate) fn reserve(&mut self, n: usize) {
+        let zeros = [0u8; 64];
+        let mut left = n;
+        while left > 0 {
+            let step = left.min(zeros.len());
+            self.put(zeros.get(..step).unwrap_or_default());
+            left -= step;
+        }
+    }
+
+    /// The written bytes, or [`crate::Error::BufferTooSmall`].
+    pub(crate) fn finish_bytes(self) -> Result<&'b mut [u8], crate::Error> {
+        if self.needed > self.len {
+            return Err(crate::Error::BufferTooSmall {
+                needed: self.needed,
+            });
+        }
+        let len = self.len;
+        Ok(self.buf.get_mut(..len).unwrap_or_default())
+    }
+
     /// The written text, or [`crate::Error::BufferTooSmall`].
     pub(crate) fn finish(self) -> Result<&'b str, crate::Error> {
         if self.needed > self.len {

@@ -24,6 +24,8 @@
 //! # Ok::<(), awsig::Error>(())
 //! ```
 
+pub mod post;
+
 use crate::encode::encode_into;
 use crate::sink::{OutBuf, Sink};
 use crate::v4::presign::{self, Emit, Presigned};
