@@ -26,7 +26,7 @@ fn with_buffer<T>(mut f: impl FnMut(&mut [u8]) -> Result<T, Error>) -> Result<T,
 /// The presigned request-target (`/path?...&X-Amz-Signature=...`).
 ///
 /// # Errors
-/// As [`v4::presign`].
+/// As [`v4::presign()`].
 pub fn presign(
     key: &SigningKey<'_>,
     time: SigningTime,
@@ -42,7 +42,7 @@ pub fn presign(
 /// The presigned URL (`https://host/path?...&X-Amz-Signature=...`).
 ///
 /// # Errors
-/// As [`v4::presign_url`].
+/// As [`v4::presign_url()`].
 pub fn presign_url(
     key: &SigningKey<'_>,
     time: SigningTime,
@@ -112,7 +112,7 @@ pub fn inspect_headers(
 /// Presigning, with what was signed.
 ///
 /// # Errors
-/// As [`v4::presign`].
+/// As [`v4::presign()`].
 pub fn inspect_presign(
     key: &SigningKey<'_>,
     time: SigningTime,

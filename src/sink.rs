@@ -81,7 +81,7 @@ impl<'b> OutBuf<'b> {
     }
 
     /// Bytes written so far, including any that did not fit.
-    pub(crate) fn len(&self) -> usize {
+    pub(crate) fn position(&self) -> usize {
         self.needed
     }
 

@@ -10,7 +10,7 @@
 //!   HashedPayload                  (payload.rs)
 //! ```
 //!
-//! Each part is written into a [`Sink`](crate::sink::Sink) and never built as a
+//! Each part is written into a sink and never built as a
 //! string: when signing, the sink is the SHA-256 state. See
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request>.
 

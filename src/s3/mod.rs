@@ -165,7 +165,7 @@ impl Sink for Count {
 /// the URL plus the encoded key and query.
 ///
 /// # Errors
-/// As [`crate::v4::presign`].
+/// As [`crate::v4::presign()`].
 #[allow(clippy::too_many_arguments)]
 pub fn presign_object<'o>(
     key: &SigningKey<'_>,

@@ -334,14 +334,14 @@ pub fn presign_post<'o, 'a>(
     let mut buf = OutBuf::new(out);
     let mut lengths = [0usize; 3];
     parts.write_key_field(&mut buf);
-    lengths[0] = buf.len();
+    lengths[0] = buf.position();
     parts.write_credential(&mut buf);
-    lengths[1] = buf.len();
+    lengths[1] = buf.position();
     let mut json_len = Counter(0);
     parts.write_policy(&mut json_len);
     let b64_len = json_len.0.div_ceil(3) * 4;
     buf.reserve(b64_len);
-    lengths[2] = buf.len();
+    lengths[2] = buf.position();
     parts.write_policy(&mut buf);
     let text = buf.finish_bytes()?;
     let (head, json) = text

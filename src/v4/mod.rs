@@ -2,7 +2,7 @@
 //!
 //! 1. Derive a [`SigningKey`] for the day, region and service (reusable).
 //! 2. [`sign_headers`] adds `X-Amz-Date`, `X-Amz-Security-Token`,
-//!    `x-amz-content-sha256` and `Authorization`; [`presign`] writes a
+//!    `x-amz-content-sha256` and `Authorization`; [`presign()`] writes a
 //!    presigned target or URL.
 //!
 //! [`SigningSettings`] holds what differs between services (S3 neither
