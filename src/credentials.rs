@@ -16,7 +16,7 @@ use crate::Error;
 ///
 /// ```
 /// let creds = awsig::Credentials::new("AKIDEXAMPLE", "secret", None)?;
-/// assert_eq!(format!("{creds:?}"), r#"Credentials { access_key_id: "AKIDEXAMPLE", secret_access_key: "<redacted>", session_token: None }"#);
+/// assert_eq!(format!("{creds:?}"), r#"Credentials { access_key_id: "AKIDEXAMPLE", secret_access_key: "<redacted>", session_token: None, expires_at: None }"#);
 /// # Ok::<(), awsig::Error>(())
 /// ```
 #[derive(Clone, Copy)]
@@ -24,6 +24,7 @@ pub struct Credentials<'a> {
     access_key_id: &'a str,
     secret_access_key: &'a str,
     session_token: Option<&'a str>,
+    expires_at: Option<crate::SigningTime>,
 }
 
 impl<'a> Credentials<'a> {
@@ -55,7 +56,24 @@ impl<'a> Credentials<'a> {
             access_key_id,
             secret_access_key,
             session_token,
+            expires_at: None,
         })
+    }
+
+    /// The same credentials, valid until `expires_at` (temporary credentials
+    /// from STS carry an `Expiration`). Signing at or after it fails, and a
+    /// presigned URL may not outlive it (see
+    /// [`SigningSettings::clamp_expires_to_credentials`](crate::v4::SigningSettings::clamp_expires_to_credentials)).
+    #[must_use]
+    pub const fn with_expiry(mut self, expires_at: crate::SigningTime) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// When the credentials expire, if they do.
+    #[must_use]
+    pub const fn expires_at(&self) -> Option<crate::SigningTime> {
+        self.expires_at
     }
 
     /// The access key id (public: it is sent with every request).
@@ -82,6 +100,7 @@ impl fmt::Debug for Credentials<'_> {
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &"<redacted>")
             .field("session_token", &self.session_token.map(|_| "<redacted>"))
+            .field("expires_at", &self.expires_at)
             .finish()
     }
 }

@@ -87,6 +87,11 @@ pub enum Error {
     UnsupportedSignatureMethod,
     /// SigV2 needs exactly one of `Timestamp` and `Expires`.
     InvalidV2Parameters,
+    /// The credentials have expired at the signing time.
+    CredentialsExpired,
+    /// A presigned URL would outlive its credentials (shorten `expires_in`,
+    /// or let the signer clamp it).
+    ExpiresAfterCredentials,
     /// An aws-chunked chunk size of 0.
     InvalidChunkSize,
     /// An aws-chunked step out of order (a chunk after the final one, a
@@ -119,7 +124,8 @@ impl Error {
             | Error::InvalidSessionToken => "bad_credentials",
             Error::InvalidRegion | Error::InvalidService | Error::KeyScopeMismatch => "bad_scope",
             Error::TimeOutOfRange | Error::InvalidTimeFormat => "bad_time",
-            Error::ExpiresOutOfRange => "expires_range",
+            Error::ExpiresOutOfRange | Error::ExpiresAfterCredentials => "expires_range",
+            Error::CredentialsExpired => "bad_credentials",
             Error::BufferTooSmall { .. } | Error::WriteFailed => "output",
             Error::UnsupportedSignatureMethod
             | Error::InvalidV2Parameters
@@ -199,6 +205,12 @@ impl fmt::Display for Error {
             ),
             Error::InvalidV2Parameters => f.write_str(
                 "Signature Version 2 needs exactly one of Timestamp and Expires (and a form POST no query in its target)",
+            ),
+            Error::CredentialsExpired => f.write_str(
+                "the credentials have expired at the signing time; refresh them",
+            ),
+            Error::ExpiresAfterCredentials => f.write_str(
+                "the presigned URL would outlive its temporary credentials; shorten expires_in or enable clamp_expires_to_credentials",
             ),
             Error::InvalidChunkSize => f.write_str("the aws-chunked chunk size must be at least 1 byte"),
             Error::ChunkedStateError => f.write_str(

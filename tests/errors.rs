@@ -544,6 +544,10 @@ fn errors_never_show_secrets() {
         Error::WriteFailed,
         Error::UnsupportedSignatureMethod,
         Error::InvalidV2Parameters,
+        Error::CredentialsExpired,
+        Error::ExpiresAfterCredentials,
+        Error::InvalidChunkSize,
+        Error::ChunkedStateError,
     ];
     for e in all {
         let text = format!("{e} {e:?}");
@@ -552,4 +556,38 @@ fn errors_never_show_secrets() {
     }
     let shown = format!("{:?} {:?} {:?}", creds(), key(), v4::KeyCache::new());
     assert!(!shown.contains(SECRET) && !shown.contains(TOKEN), "{shown}");
+}
+
+#[test]
+fn presigned_urls_do_not_outlive_their_credentials() {
+    let expiry = time().checked_add_seconds(600).unwrap();
+    let temporary = creds().with_expiry(expiry);
+    let key = SigningKey::derive(&temporary, time(), "us-east-1", "service").unwrap();
+    let req = Request::new("GET", "/", &HOST);
+    let mut buf = [0u8; 2048];
+    assert_eq!(
+        v4::presign(&key, time(), &req, 3600, &SigningSettings::new(), &mut buf).map(|_| ()),
+        Err(Error::ExpiresAfterCredentials)
+    );
+    let clamped = SigningSettings::new().clamp_expires_to_credentials(true);
+    let url = v4::presign(&key, time(), &req, 3600, &clamped, &mut buf)
+        .unwrap()
+        .as_str()
+        .to_owned();
+    assert!(url.contains("X-Amz-Expires=600&"), "{url}");
+    assert!(v4::presign(&key, time(), &req, 600, &SigningSettings::new(), &mut buf).is_ok());
+    assert_eq!(
+        v4::sign_headers(&key, expiry, &req, &SigningSettings::new(), &mut buf).map(|_| ()),
+        Err(Error::CredentialsExpired)
+    );
+    assert!(
+        v4::sign_headers(
+            &key,
+            expiry.checked_add_seconds(-1).unwrap(),
+            &req,
+            &SigningSettings::new(),
+            &mut buf
+        )
+        .is_ok()
+    );
 }

@@ -58,6 +58,7 @@ impl<'a> KeyCache<'a> {
             *secret == credentials.secret_access_key()
                 && key.access_key_id() == credentials.access_key_id()
                 && key.session_token() == credentials.session_token()
+                && key.expires_at() == credentials.expires_at()
                 && scope.date == time.date_stamp()
                 && scope.region == region
                 && scope.service == service

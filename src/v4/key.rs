@@ -27,6 +27,7 @@ type HmacSha256 = Hmac<Sha256>;
 pub struct SigningKey<'a> {
     access_key_id: &'a str,
     session_token: Option<&'a str>,
+    expires_at: Option<SigningTime>,
     scope: CredentialScope<'a>,
     mac: HmacSha256,
 }
@@ -58,6 +59,7 @@ impl<'a> SigningKey<'a> {
         Ok(Self {
             access_key_id: credentials.access_key_id(),
             session_token: credentials.session_token(),
+            expires_at: credentials.expires_at(),
             scope: CredentialScope {
                 date,
                 region,
@@ -91,12 +93,20 @@ impl<'a> SigningKey<'a> {
         self.scope.date == time.date_stamp()
     }
 
+    /// When the credentials the key came from expire, if they do.
+    #[must_use]
+    pub fn expires_at(&self) -> Option<SigningTime> {
+        self.expires_at
+    }
+
     pub(crate) fn check_time(&self, time: SigningTime) -> Result<(), Error> {
-        if self.is_valid_at(time) {
-            Ok(())
-        } else {
-            Err(Error::KeyScopeMismatch)
+        if !self.is_valid_at(time) {
+            return Err(Error::KeyScopeMismatch);
         }
+        if self.expires_at.is_some_and(|e| time >= e) {
+            return Err(Error::CredentialsExpired);
+        }
+        Ok(())
     }
 
     /// A fresh HMAC state keyed with the signing key.

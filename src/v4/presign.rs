@@ -175,6 +175,19 @@ pub(crate) fn run<'o, T: Tracer>(
         return Err(Error::ExpiresOutOfRange);
     }
     key.check_time(time)?;
+    // A URL signed with temporary credentials stops working when they
+    // expire, whatever X-Amz-Expires says: say so now rather than then.
+    let expires_in = match key.expires_at() {
+        Some(end) if time.unix_seconds() + i64::from(expires_in) > end.unix_seconds() => {
+            if !settings.clamp_expires_to_credentials {
+                return Err(Error::ExpiresAfterCredentials);
+            }
+            // `check_time` made sure that `end` is after `time`.
+            u32::try_from(end.unix_seconds() - time.unix_seconds())
+                .map_err(|_| Error::ExpiresAfterCredentials)?
+        }
+        _ => expires_in,
+    };
     check_method(request.method)?;
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;

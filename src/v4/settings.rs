@@ -32,6 +32,10 @@ pub struct SigningSettings {
     /// sign `UNSIGNED-PAYLOAD` instead of the body's hash: S3 presigned URLs
     /// never sign the body, which is only sent later.
     pub presign_unsigned_payload: bool,
+    /// When the credentials expire before a presigned URL would, shorten
+    /// the URL's validity to the credentials' remaining lifetime instead of
+    /// refusing with [`Error::ExpiresAfterCredentials`](crate::Error::ExpiresAfterCredentials).
+    pub clamp_expires_to_credentials: bool,
 }
 
 impl Default for SigningSettings {
@@ -50,6 +54,7 @@ impl SigningSettings {
             content_sha256_header: false,
             session_token: SessionTokenMode::Signed,
             presign_unsigned_payload: false,
+            clamp_expires_to_credentials: false,
         }
     }
 
@@ -64,6 +69,7 @@ impl SigningSettings {
             content_sha256_header: true,
             session_token: SessionTokenMode::Signed,
             presign_unsigned_payload: true,
+            clamp_expires_to_credentials: false,
         }
     }
 
@@ -103,6 +109,13 @@ impl SigningSettings {
     #[must_use]
     pub const fn presign_unsigned_payload(mut self, on: bool) -> Self {
         self.presign_unsigned_payload = on;
+        self
+    }
+
+    /// Shortening presigned URLs to the credentials' lifetime, or refusing them.
+    #[must_use]
+    pub const fn clamp_expires_to_credentials(mut self, on: bool) -> Self {
+        self.clamp_expires_to_credentials = on;
         self
     }
 
