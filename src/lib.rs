@@ -30,6 +30,7 @@
 //! | [`s3`] | S3 presigned URLs from bucket and raw key |
 //! | [`v2`] | SigV2 query signing (legacy Query APIs) |
 //! | [`verify`] | server-side verification of SigV4 and SigV2 |
+//! | `http` (feature) | sign `http::Request`, presign to `http::Uri` |
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -56,6 +57,8 @@ pub mod canonical;
 pub mod credentials;
 pub mod encode;
 mod error;
+#[cfg(feature = "http")]
+pub mod http;
 mod request;
 pub mod s3;
 mod sink;

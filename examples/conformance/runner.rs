@@ -413,3 +413,59 @@ pub fn verify_line(value: &Value) -> Value {
         Err(kind) => json!({"id": id, "valid": false, "error": kind}),
     }
 }
+
+/// Signs a case through the `http` integration (`http::Request` in place,
+/// or presigned `http::Uri`); `None` when the request cannot be expressed
+/// with `http` types (header values with line breaks, targets the `Uri`
+/// parser refuses).
+#[cfg(feature = "http")]
+#[allow(dead_code)] // used by tests/http.rs, not by the runner binary
+pub fn sign_via_http(case: &Value) -> Result<Option<Value>, Refused> {
+    let c = parse_case(case)?;
+    let time = SigningTime::parse_rfc3339(c.time)?;
+    let creds = Credentials::new(c.access_key_id, c.secret, c.token)?;
+    let key = SigningKey::derive(&creds, time, c.region, c.service)?;
+    let mut builder = http::Request::builder().method(c.method).uri(c.target);
+    for (name, value) in &c.headers {
+        builder = builder.header(*name, *value);
+    }
+    let Ok(mut request) = builder.body(c.body.clone()) else {
+        return Ok(None);
+    };
+    // `http` keeps the target as parsed; a target it would rewrite is not this case.
+    if request.uri().path_and_query().map(|pq| pq.as_str()) != Some(c.target) {
+        return Ok(None);
+    }
+    let payload = payload_of(&c);
+    match c.scheme {
+        "v4-header" | "s3-v4-header" => {
+            awsig::http::sign_with_payload(&mut request, payload, &key, time, &c.settings)?;
+            let added: Vec<Value> = request
+                .headers()
+                .iter()
+                .filter(|(n, _)| {
+                    let n = n.as_str();
+                    [
+                        "authorization",
+                        "x-amz-date",
+                        "x-amz-security-token",
+                        "x-amz-content-sha256",
+                    ]
+                    .contains(&n)
+                })
+                .map(|(n, v)| json!([n.as_str(), v.to_str().unwrap_or_default()]))
+                .collect();
+            Ok(Some(
+                json!({ "added_headers": added, "authorization": request.headers()["authorization"].to_str().unwrap_or_default() }),
+            ))
+        }
+        "v4-query" | "s3-v4-query" => {
+            let uri =
+                awsig::http::presign_uri(&request, payload, &key, time, expires(&c)?, &c.settings)?;
+            Ok(Some(
+                json!({ "signed_target": uri.path_and_query().map(|pq| pq.as_str()) }),
+            ))
+        }
+        _ => Ok(None),
+    }
+}

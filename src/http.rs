@@ -1,0 +1,185 @@
+//! Signing `http::Request`s (feature `http`).
+//!
+//! [`sign_request`] adds the signing headers to a request in place;
+//! [`presign_uri`] returns the presigned `http::Uri`. The host is the
+//! request's `Host` header or, when there is none, the URI's authority (then
+//! a `Host` header is added, since it is always signed). The request-target
+//! is the URI's path and query as they are.
+//!
+//! ```
+//! use awsig::{Credentials, SigningTime, http::{sign_request, BodyHash}, v4};
+//!
+//! let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+//! let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+//! let key = v4::SigningKey::derive(&creds, time, "us-east-1", "sts")?;
+//! let mut request = http::Request::post("https://sts.amazonaws.com/")
+//!     .header("content-type", "application/x-www-form-urlencoded")
+//!     .body("Action=GetCallerIdentity&Version=2011-06-15")
+//!     .unwrap();
+//! sign_request(&mut request, BodyHash::Body, &key, time, &v4::SigningSettings::new())?;
+//! assert!(request.headers()["authorization"].to_str().unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
+//! # Ok::<(), awsig::Error>(())
+//! ```
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use http::header::{HeaderName, HeaderValue};
+
+use crate::alloc_api;
+use crate::v4::{SigningKey, SigningSettings};
+use crate::{Error, Payload, Request, SigningTime};
+
+/// Where the payload hash of an `http::Request` comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BodyHash<'h> {
+    /// Hash the body (`B: AsRef<[u8]>`).
+    Body,
+    /// A SHA-256 of the body computed by the caller (64 lowercase hex).
+    Precomputed(&'h str),
+    /// `UNSIGNED-PAYLOAD`.
+    Unsigned,
+}
+
+/// The request's method, target, host and headers as strings.
+struct View {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    added_host: Option<String>,
+}
+
+fn view<B>(request: &http::Request<B>) -> Result<View, Error> {
+    let uri = request.uri();
+    let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let target = if target.is_empty() { "/" } else { target };
+    let mut headers = Vec::with_capacity(request.headers().len() + 1);
+    for (name, value) in request.headers() {
+        let value = value.to_str().map_err(|_| Error::InvalidHeaderValue)?;
+        headers.push((String::from(name.as_str()), String::from(value)));
+    }
+    let added_host = if request.headers().contains_key(http::header::HOST) {
+        None
+    } else {
+        let authority = uri.authority().ok_or(Error::MissingHost)?;
+        // The URI's authority without userinfo: host[:port] as the client sends it.
+        let host = authority.as_str().rsplit('@').next().unwrap_or_default();
+        headers.push((String::from("host"), String::from(host)));
+        Some(String::from(host))
+    };
+    Ok(View {
+        method: String::from(request.method().as_str()),
+        target: String::from(target),
+        headers,
+        added_host,
+    })
+}
+
+fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    Ok((
+        HeaderName::try_from(name).map_err(|_| Error::InvalidHeaderName)?,
+        HeaderValue::try_from(value).map_err(|_| Error::InvalidHeaderValue)?,
+    ))
+}
+
+/// Signs `request` with the `Authorization` header, adding `X-Amz-Date`,
+/// `X-Amz-Security-Token`, `x-amz-content-sha256` (per `settings`),
+/// `Authorization`, and `Host` when the request had none.
+///
+/// # Errors
+/// As [`crate::v4::sign_headers`]; [`Error::InvalidHeaderValue`] for header
+/// values that are not visible ASCII.
+pub fn sign_request<B: AsRef<[u8]>>(
+    request: &mut http::Request<B>,
+    body: BodyHash<'_>,
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    settings: &SigningSettings,
+) -> Result<(), Error> {
+    let payload = match body {
+        BodyHash::Body => Payload::Body(request.body().as_ref()),
+        BodyHash::Precomputed(h) => Payload::Precomputed(h),
+        BodyHash::Unsigned => Payload::Unsigned,
+    };
+    let new = headers_to_add(request, payload, key, time, settings)?;
+    append(request, new);
+    Ok(())
+}
+
+/// [`sign_request`] for any body type, with the payload given explicitly.
+///
+/// # Errors
+/// As [`sign_request`].
+pub fn sign_with_payload<B>(
+    request: &mut http::Request<B>,
+    payload: Payload<'_>,
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    settings: &SigningSettings,
+) -> Result<(), Error> {
+    let new = headers_to_add(request, payload, key, time, settings)?;
+    append(request, new);
+    Ok(())
+}
+
+fn append<B>(request: &mut http::Request<B>, new: Vec<(HeaderName, HeaderValue)>) {
+    for (name, value) in new {
+        request.headers_mut().append(name, value);
+    }
+}
+
+fn headers_to_add<B>(
+    request: &http::Request<B>,
+    payload: Payload<'_>,
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    settings: &SigningSettings,
+) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
+    let v = view(request)?;
+    let headers: Vec<(&str, &str)> = v
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let signable = Request::new(&v.method, &v.target, &headers).with_payload(payload);
+    let added = alloc_api::sign_headers(key, time, &signable, settings)?;
+    let mut new = Vec::with_capacity(added.len() + 1);
+    if let Some(host) = &v.added_host {
+        new.push(header("host", host)?);
+    }
+    for (name, value) in &added {
+        new.push(header(name, value)?);
+    }
+    Ok(new)
+}
+
+/// Presigns `request` for `expires_in` seconds: the URI with the signed
+/// query (scheme and authority kept).
+///
+/// # Errors
+/// As [`crate::v4::presign()`]; [`Error::InvalidTargetByte`] when the
+/// result is not a valid `http::Uri` (it always is for valid input).
+pub fn presign_uri<B>(
+    request: &http::Request<B>,
+    payload: Payload<'_>,
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    expires_in: u32,
+    settings: &SigningSettings,
+) -> Result<http::Uri, Error> {
+    let v = view(request)?;
+    let headers: Vec<(&str, &str)> = v
+        .headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let signable = Request::new(&v.method, &v.target, &headers).with_payload(payload);
+    let target = alloc_api::presign(key, time, &signable, expires_in, settings)?;
+    let mut parts = request.uri().clone().into_parts();
+    parts.path_and_query = Some(
+        http::uri::PathAndQuery::try_from(target.as_str())
+            .map_err(|_| Error::InvalidTargetByte { byte: 0, at: 0 })?,
+    );
+    http::Uri::from_parts(parts).map_err(|_| Error::InvalidTargetByte { byte: 0, at: 0 })
+}
