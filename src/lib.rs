@@ -66,6 +66,8 @@ mod sort;
 pub mod time;
 pub mod v2;
 pub mod v4;
+#[cfg(feature = "sigv4a")]
+pub mod v4a;
 pub mod verify;
 
 pub use canonical::payload::{Payload, PayloadHash};

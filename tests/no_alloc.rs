@@ -188,6 +188,22 @@ fn signing_allocates_nothing() {
     assert!(ok);
     total += n;
 
+    #[cfg(feature = "sigv4a")]
+    {
+        let key = awsig::v4a::V4aSigningKey::derive(&creds, "s3", "*").unwrap();
+        let (n, ok) = allocations_during(|| {
+            let req =
+                Request::new("GET", "/photos/a.jpg", &s3_host).with_payload(Payload::Unsigned);
+            let a = awsig::v4a::presign(&key, time, &req, 3600, &SigningSettings::s3(), &mut buf)
+                .is_ok();
+            let b = awsig::v4a::sign_headers(&key, time, &req, &SigningSettings::s3(), &mut buf)
+                .is_ok();
+            a && b
+        });
+        assert!(ok);
+        total += n;
+    }
+
     assert_eq!(total, 0, "the signing path allocated");
     // The counter works: an allocation is seen.
     let (n, v) = allocations_during(|| vec![1u8; 10]);

@@ -213,6 +213,9 @@ pub fn sign(case: &Value, repeat: usize, buf: &mut [u8]) -> Result<Value, Refuse
             "authorization": null, "signed_target": signed.as_str(), "added_headers": null, "error": null,
         }));
     }
+    if c.scheme == "v4a-header" || c.scheme == "v4a-query" {
+        return sign_v4a(case, &c, &creds, time, &request, repeat, buf);
+    }
     if !header_scheme && !query_scheme {
         return Err(Refused("unsupported_scheme"));
     }
@@ -266,6 +269,82 @@ pub fn sign(case: &Value, repeat: usize, buf: &mut [u8]) -> Result<Value, Refuse
         }
         Ok(result)
     }
+}
+
+/// SigV4a schemes (feature `sigv4a`), with the case field `region_set`;
+/// the result adds the derived `public_key` (`{"X", "Y"}`, hex).
+#[cfg(feature = "sigv4a")]
+fn sign_v4a(
+    case: &Value,
+    c: &Case<'_>,
+    creds: &Credentials<'_>,
+    time: SigningTime,
+    request: &Request<'_>,
+    repeat: usize,
+    buf: &mut [u8],
+) -> Result<Value, Refused> {
+    use awsig::v4a;
+    let region_set = str_field(case, "region_set", "bad_scope")?.unwrap_or(c.region);
+    let key = v4a::V4aSigningKey::derive(creds, c.service, region_set)?;
+    let (x, y) = key.public_key();
+    let hex = |b: [u8; 32]| b.iter().map(|v| format!("{v:02x}")).collect::<String>();
+    let public_key = json!({"X": hex(x), "Y": hex(y)});
+    let (mut cr, mut sts) = (String::new(), String::new());
+    let mut trace = Trace {
+        canonical_request: &mut cr,
+        string_to_sign: &mut sts,
+    };
+    if c.scheme == "v4a-query" {
+        let expires_in = expires(c)?;
+        for _ in 0..repeat {
+            let _ = v4a::presign(&key, time, request, expires_in, &c.settings, buf)?;
+        }
+        let signed = v4a::presign_traced(
+            &key,
+            time,
+            request,
+            expires_in,
+            &c.settings,
+            buf,
+            &mut trace,
+        )?;
+        let (target, sig) = (
+            signed.as_str().to_owned(),
+            signed.signature().as_str().to_owned(),
+        );
+        Ok(json!({
+            "canonical_request": cr, "string_to_sign": sts, "signature": sig,
+            "authorization": null, "signed_target": target, "added_headers": null, "error": null,
+            "public_key": public_key,
+        }))
+    } else {
+        if c.expires_in.is_some() {
+            return Err(Refused("expires_range"));
+        }
+        for _ in 0..repeat {
+            let _ = v4a::sign_headers(&key, time, request, &c.settings, buf)?;
+        }
+        let signed = v4a::sign_headers_traced(&key, time, request, &c.settings, buf, &mut trace)?;
+        let added: Vec<Value> = signed.headers().map(|(n, v)| json!([n, v])).collect();
+        Ok(json!({
+            "canonical_request": cr, "string_to_sign": sts, "signature": signed.signature().as_str(),
+            "authorization": signed.authorization(), "signed_target": null, "added_headers": added, "error": null,
+            "public_key": public_key,
+        }))
+    }
+}
+
+#[cfg(not(feature = "sigv4a"))]
+fn sign_v4a(
+    _: &Value,
+    _: &Case<'_>,
+    _: &Credentials<'_>,
+    _: SigningTime,
+    _: &Request<'_>,
+    _: usize,
+    _: &mut [u8],
+) -> Result<Value, Refused> {
+    Err(Refused("unsupported_scheme"))
 }
 
 /// The result line of one input line (a bare case or `{"case", "expected"}`).

@@ -153,7 +153,9 @@ impl<'k, 'a> ChunkSigner<'k, 'a> {
         s.put(b"\n");
         s.put(self.amz_date.as_bytes());
         s.put(b"\n");
-        self.key.scope().write(&mut s);
+        let scope = self.key.scope_ref();
+        crate::v4::algorithm::ScopeParts::new(&scope.date, Some(scope.region), scope.service)
+            .write(&mut s);
         s.put(b"\n");
         s.put_str(self.previous.as_str());
         for h in hashes {

@@ -18,7 +18,7 @@ use crate::credentials::is_scope_part;
 use crate::v4::scope::{CredentialScope, TERMINATOR};
 use crate::{Credentials, Error, SigningTime};
 
-type HmacSha256 = Hmac<Sha256>;
+pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// A derived SigV4 signing key, bound to credentials and a credential scope.
 ///
@@ -85,6 +85,10 @@ impl<'a> SigningKey<'a> {
     #[must_use]
     pub fn scope(&self) -> CredentialScope<'a> {
         self.scope
+    }
+
+    pub(crate) fn scope_ref(&self) -> &CredentialScope<'a> {
+        &self.scope
     }
 
     /// Whether the key can sign at `time` (same UTC day).
@@ -157,31 +161,35 @@ fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// `HMAC("AWS4" + secret, data)` without building the concatenation on the
-/// heap: short keys are assembled on the stack; keys longer than the SHA-256
-/// block are replaced by their hash, exactly as HMAC itself does (RFC 2104).
-fn hmac_aws4_secret(secret: &str, data: &[u8]) -> [u8; 32] {
+/// An HMAC key `prefix + secret`, as one 64-byte block: assembled on the
+/// stack when it fits, else replaced by its SHA-256 as HMAC itself does
+/// (RFC 2104), so no allocation is needed for any secret length.
+pub(crate) fn hmac_key_with_prefix(prefix: &[u8], secret: &str) -> [u8; 64] {
     let mut block = [0u8; 64];
-    let key: &[u8] = match block.get_mut(..4 + secret.len()) {
+    let len = prefix.len() + secret.len();
+    match block.get_mut(..len) {
         Some(key) => {
-            let (prefix, rest) = key.split_at_mut(4);
-            prefix.copy_from_slice(b"AWS4");
+            let (p, rest) = key.split_at_mut(prefix.len());
+            p.copy_from_slice(prefix);
             rest.copy_from_slice(secret.as_bytes());
-            key
         }
         None => {
             let digest: [u8; 32] = Sha256::new()
-                .chain_update(b"AWS4")
+                .chain_update(prefix)
                 .chain_update(secret.as_bytes())
                 .finalize()
                 .into();
             for (dst, src) in block.iter_mut().zip(digest) {
                 *dst = src;
             }
-            block.get(..32).unwrap_or_default()
         }
-    };
-    hmac(key, data)
+    }
+    block
+}
+
+/// `HMAC("AWS4" + secret, data)`.
+fn hmac_aws4_secret(secret: &str, data: &[u8]) -> [u8; 32] {
+    hmac(&hmac_key_with_prefix(b"AWS4", secret), data)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! normalises nor double-encodes the path, and wants `x-amz-content-sha256`).
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>.
 
+pub(crate) mod algorithm;
 pub mod cache;
 pub mod chunked;
 pub mod key;

@@ -15,8 +15,8 @@ use crate::canonical::request::{CanonicalRequest, Copies, check_method};
 use crate::canonical::{path, query, target::Target};
 use crate::encode::encode_into;
 use crate::sink::{OutBuf, Sink};
+use crate::v4::algorithm::KeyKind;
 use crate::v4::signature::{NoTrace, Signature, Trace, Tracer};
-use crate::v4::string_to_sign::ALGORITHM;
 use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
 use crate::{Error, Payload, Request, SigningTime};
 
@@ -24,7 +24,7 @@ use crate::{Error, Payload, Request, SigningTime};
 pub const MAX_EXPIRES: u32 = 604_800;
 
 /// The query parameters a request to presign must not carry already.
-pub const AUTH_PARAMETERS: [&str; 7] = [
+pub const AUTH_PARAMETERS: [&str; 8] = [
     "X-Amz-Algorithm",
     "X-Amz-Credential",
     "X-Amz-Date",
@@ -32,6 +32,7 @@ pub const AUTH_PARAMETERS: [&str; 7] = [
     "X-Amz-SignedHeaders",
     "X-Amz-Signature",
     "X-Amz-Security-Token",
+    "X-Amz-Region-Set",
 ];
 
 /// A presigned request-target (or URL), written into the caller's buffer.
@@ -154,15 +155,15 @@ pub(crate) struct Emit<'a> {
 }
 
 impl Emit<'_> {
-    const TARGET: Self = Self {
+    pub(crate) const TARGET: Self = Self {
         scheme: None,
         host: None,
     };
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn run<'o, T: Tracer>(
-    key: &SigningKey<'_>,
+pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
+    key: &K,
     time: SigningTime,
     request: &Request<'_>,
     expires_in: u32,
@@ -211,23 +212,39 @@ pub(crate) fn run<'o, T: Tracer>(
     let amz_date = time.amz_date();
     let mut expires_buf = [0u8; 10];
     let expires = decimal(expires_in, &mut expires_buf);
-    let scope = key.scope();
-    let [date, region, service, terminator] = scope.parts();
-    let credential = [key.access_key_id(), date, region, service, terminator];
+    let date = time.date_stamp();
+    let scope = key.scope(&date);
+    let mut credential = [key.access_key_id(), "", "", "", ""];
+    let mut n_credential = 1;
+    for part in scope.iter() {
+        if let Some(slot) = credential.get_mut(n_credential) {
+            *slot = part;
+            n_credential += 1;
+        }
+    }
+    let credential = credential.get(..n_credential).unwrap_or_default();
     let token = key.session_token();
     let signed_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
     let mut params = [
-        Param::added("X-Amz-Algorithm", Value::Text(ALGORITHM)),
-        Param::added("X-Amz-Credential", Value::Credential(&credential)),
+        Param::added("X-Amz-Algorithm", Value::Text(key.algorithm())),
+        Param::added("X-Amz-Credential", Value::Credential(credential)),
         Param::added("X-Amz-Date", Value::Text(amz_date.as_str())),
         Param::added("X-Amz-Expires", Value::Text(expires)),
         Param::added("X-Amz-SignedHeaders", Value::SignedHeaders(&headers)),
         Param::default(),
+        Param::default(),
     ];
     let mut n_params = 5;
-    if let (Some(t), Some(slot)) = (signed_token, params.get_mut(5)) {
-        *slot = Param::added("X-Amz-Security-Token", Value::Text(t));
-        n_params = 6;
+    let extra = [
+        signed_token.map(|t| Param::added("X-Amz-Security-Token", Value::Text(t))),
+        key.region_set()
+            .map(|r| Param::added("X-Amz-Region-Set", Value::Text(r))),
+    ];
+    for p in extra.into_iter().flatten() {
+        if let Some(slot) = params.get_mut(n_params) {
+            *slot = p;
+            n_params += 1;
+        }
     }
 
     let mut buf = OutBuf::new(out);
@@ -254,7 +271,7 @@ pub(crate) fn run<'o, T: Tracer>(
         query: true,
         signed_headers: false,
     };
-    let signature = tracer.run(key, &amz_date, &canonical, &mut copies)?;
+    let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
     buf.put(b"&X-Amz-Signature=");
     buf.put_str(signature.as_str());
     if let (Some(t), None) = (token, signed_token) {

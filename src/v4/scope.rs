@@ -3,7 +3,6 @@
 //! It binds a signature to one day, one region and one service; the signing
 //! key is derived along the same four steps.
 
-use crate::sink::Sink;
 use crate::time::DateStamp;
 
 /// The last element of every SigV4 credential scope.
@@ -24,15 +23,6 @@ impl<'a> CredentialScope<'a> {
     /// The `/`-separated parts, `aws4_request` last.
     pub(crate) fn parts(&self) -> [&str; 4] {
         [self.date.as_str(), self.region, self.service, TERMINATOR]
-    }
-
-    pub(crate) fn write<S: Sink>(&self, sink: &mut S) {
-        for (i, part) in self.parts().iter().enumerate() {
-            if i > 0 {
-                sink.put(b"/");
-            }
-            sink.put_str(part);
-        }
     }
 }
 

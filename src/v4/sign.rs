@@ -12,8 +12,8 @@ use crate::canonical::request::{CanonicalRequest, Copies, check_method};
 use crate::canonical::{path, query, target::Target};
 use crate::sink::{OutBuf, Sink};
 use crate::time::AmzDate;
+use crate::v4::algorithm::KeyKind;
 use crate::v4::signature::{NoTrace, Signature, Trace, Tracer};
-use crate::v4::string_to_sign::ALGORITHM;
 use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
 use crate::{Error, Request, SigningTime};
 
@@ -24,6 +24,7 @@ pub struct HeaderSignature<'o, 'a> {
     authorization: &'o str,
     x_amz_date: AmzDate,
     security_token: Option<&'a str>,
+    region_set: Option<&'a str>,
     content_sha256: Option<PayloadHash>,
     signature: Signature,
 }
@@ -47,6 +48,12 @@ impl<'o, 'a> HeaderSignature<'o, 'a> {
         self.security_token
     }
 
+    /// The `X-Amz-Region-Set` value (SigV4a).
+    #[must_use]
+    pub fn region_set(&self) -> Option<&'a str> {
+        self.region_set
+    }
+
     /// The `x-amz-content-sha256` value, when it is added.
     #[must_use]
     pub fn content_sha256(&self) -> Option<&str> {
@@ -64,6 +71,7 @@ impl<'o, 'a> HeaderSignature<'o, 'a> {
         [
             Some(("X-Amz-Date", self.x_amz_date())),
             self.security_token.map(|t| ("X-Amz-Security-Token", t)),
+            self.region_set.map(|r| ("X-Amz-Region-Set", r)),
             self.content_sha256().map(|h| ("x-amz-content-sha256", h)),
             Some(("Authorization", self.authorization)),
         ]
@@ -80,7 +88,7 @@ impl<'o, 'a> HeaderSignature<'o, 'a> {
 /// Any input error (see [`Error`]), [`Error::KeyScopeMismatch`] when `time`
 /// is not on the key's day, [`Error::BufferTooSmall`].
 pub fn sign_headers<'o, 'a>(
-    key: &SigningKey<'a>,
+    key: &'a SigningKey<'_>,
     time: SigningTime,
     request: &Request<'_>,
     settings: &SigningSettings,
@@ -95,7 +103,7 @@ pub fn sign_headers<'o, 'a>(
 /// # Errors
 /// As [`sign_headers`]; [`Error::WriteFailed`] when a trace writer fails.
 pub fn sign_headers_traced<'o, 'a>(
-    key: &SigningKey<'a>,
+    key: &'a SigningKey<'_>,
     time: SigningTime,
     request: &Request<'_>,
     settings: &SigningSettings,
@@ -105,8 +113,8 @@ pub fn sign_headers_traced<'o, 'a>(
     sign(key, time, request, settings, out, trace)
 }
 
-fn sign<'o, 'a, T: Tracer>(
-    key: &SigningKey<'a>,
+pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
+    key: &'a K,
     time: SigningTime,
     request: &Request<'_>,
     settings: &SigningSettings,
@@ -122,7 +130,7 @@ fn sign<'o, 'a, T: Tracer>(
     let amz_date = time.amz_date();
     let token = key.session_token();
 
-    let mut added = [("", ""); 3];
+    let mut added = [("", ""); 4];
     let mut n = 0;
     let mut add = |name, value| {
         if let Some(slot) = added.get_mut(n) {
@@ -138,24 +146,38 @@ fn sign<'o, 'a, T: Tracer>(
     if settings.content_sha256_header {
         add("x-amz-content-sha256", payload.as_str());
     }
+    let region_set = key.region_set();
+    if let Some(set) = region_set {
+        add("x-amz-region-set", set);
+    }
     let added = added.get(..n).unwrap_or_default();
     // A token appended unsigned is still a header the signer adds.
-    let refused = ["x-amz-date", "x-amz-content-sha256", "x-amz-security-token"];
-    let refused = match (settings.content_sha256_header, token.is_some()) {
-        (true, true) => &refused[..],
-        (true, false) => &refused[..2],
-        (false, true) => &["x-amz-date", "x-amz-security-token"][..],
-        (false, false) => &refused[..1],
-    };
-    Headers::check(request.headers, refused)?;
+    let mut refused = ["x-amz-date", "", "", ""];
+    let mut n_refused = 1;
+    for (name, on) in [
+        ("x-amz-content-sha256", settings.content_sha256_header),
+        ("x-amz-security-token", token.is_some()),
+        ("x-amz-region-set", region_set.is_some()),
+    ] {
+        if let (true, Some(slot)) = (on, refused.get_mut(n_refused)) {
+            *slot = name;
+            n_refused += 1;
+        }
+    }
+    Headers::check(
+        request.headers,
+        refused.get(..n_refused).unwrap_or_default(),
+    )?;
     let headers = Headers::new(request.headers, added);
 
+    let date = time.date_stamp();
+    let scope = key.scope(&date);
     let mut buf = OutBuf::new(out);
-    buf.put_str(ALGORITHM);
+    buf.put_str(key.algorithm());
     buf.put(b" Credential=");
     buf.put_str(key.access_key_id());
     buf.put(b"/");
-    key.scope().write(&mut buf);
+    scope.write(&mut buf);
     buf.put(b", SignedHeaders=");
     let canonical = CanonicalRequest {
         method: request.method,
@@ -172,7 +194,7 @@ fn sign<'o, 'a, T: Tracer>(
         query: false,
         signed_headers: true,
     };
-    let signature = tracer.run(key, &amz_date, &canonical, &mut copies)?;
+    let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
     buf.put(b", Signature=");
     buf.put_str(signature.as_str());
     let authorization = buf.finish()?;
@@ -180,6 +202,7 @@ fn sign<'o, 'a, T: Tracer>(
         authorization,
         x_amz_date: amz_date,
         security_token: token,
+        region_set,
         content_sha256: settings.content_sha256_header.then_some(payload),
         signature,
     })

@@ -3,29 +3,47 @@
 
 use core::fmt;
 
-use hmac::Mac;
 use sha2::{Digest, Sha256};
 
 use crate::canonical::payload::hex64;
 use crate::canonical::request::{CanonicalRequest, Copies};
 use crate::sink::{FmtSink, Sink, Staged, Tee};
 use crate::time::AmzDate;
-use crate::v4::key::SigningKey;
+use crate::v4::algorithm::{KeyKind, ScopeParts};
 use crate::v4::string_to_sign;
 
-/// A SigV4 signature: 64 lowercase hex digits.
+/// A signature in lowercase hex: 64 digits for SigV4 (HMAC-SHA256), up to
+/// 144 for SigV4a (a DER-encoded ECDSA signature).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Signature([u8; 64]);
+pub struct Signature {
+    hex: [u8; 144],
+    len: u8,
+}
 
 impl Signature {
-    pub(crate) const fn from_hex(hex: [u8; 64]) -> Self {
-        Self(hex)
+    /// From hex digits (at most 144; longer input is cut, which no signer
+    /// produces).
+    pub(crate) fn from_hex_bytes(hex: &[u8]) -> Self {
+        let mut out = [0u8; 144];
+        let len = hex.len().min(out.len());
+        if let (Some(dst), Some(src)) = (out.get_mut(..len), hex.get(..len)) {
+            dst.copy_from_slice(src);
+        }
+        Self {
+            hex: out,
+            len: len as u8,
+        }
+    }
+
+    pub(crate) fn from_hex(hex: [u8; 64]) -> Self {
+        Self::from_hex_bytes(&hex)
     }
 
     /// The hex text.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.0).unwrap_or_default()
+        core::str::from_utf8(self.hex.get(..usize::from(self.len)).unwrap_or_default())
+            .unwrap_or_default()
     }
 }
 
@@ -51,21 +69,13 @@ pub struct Trace<'w> {
     pub string_to_sign: &'w mut dyn fmt::Write,
 }
 
-struct MacSink<'m>(&'m mut hmac::Hmac<Sha256>);
-
-impl Sink for MacSink<'_> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-}
-
 /// Debug sinks: none on the fast path, `fmt::Write`s when tracing.
 pub(crate) trait Tracer {
-    fn run<O: Sink>(
+    fn run<K: KeyKind, O: Sink>(
         &mut self,
-        key: &SigningKey<'_>,
+        key: &K,
         amz_date: &AmzDate,
+        scope: &ScopeParts<'_>,
         request: &CanonicalRequest<'_>,
         copies: &mut Copies<O>,
     ) -> Result<Signature, crate::Error>;
@@ -76,29 +86,33 @@ pub(crate) struct NoTrace;
 
 impl Tracer for NoTrace {
     #[inline]
-    fn run<O: Sink>(
+    fn run<K: KeyKind, O: Sink>(
         &mut self,
-        key: &SigningKey<'_>,
+        key: &K,
         amz_date: &AmzDate,
+        scope: &ScopeParts<'_>,
         request: &CanonicalRequest<'_>,
         copies: &mut Copies<O>,
     ) -> Result<Signature, crate::Error> {
-        Ok(compute(
+        let state = feed(
             key,
             amz_date,
+            scope,
             request,
             copies,
             crate::sink::Discard,
             crate::sink::Discard,
-        ))
+        );
+        key.finish(state)
     }
 }
 
 impl Tracer for Trace<'_> {
-    fn run<O: Sink>(
+    fn run<K: KeyKind, O: Sink>(
         &mut self,
-        key: &SigningKey<'_>,
+        key: &K,
         amz_date: &AmzDate,
+        scope: &ScopeParts<'_>,
         request: &CanonicalRequest<'_>,
         copies: &mut Copies<O>,
     ) -> Result<Signature, crate::Error> {
@@ -110,34 +124,38 @@ impl Tracer for Trace<'_> {
             w: &mut *self.string_to_sign,
             failed: false,
         };
-        let sig = compute(key, amz_date, request, copies, &mut cr, &mut sts);
+        let state = feed(key, amz_date, scope, request, copies, &mut cr, &mut sts);
         if cr.failed || sts.failed {
             return Err(crate::Error::WriteFailed);
         }
-        Ok(sig)
+        key.finish(state)
     }
 }
 
-pub(crate) fn compute<O: Sink, D1: Sink, D2: Sink>(
-    key: &SigningKey<'_>,
+/// Hashes the canonical request as it is written and writes the string to
+/// sign into the key's state, ready to finish (sign) or verify.
+pub(crate) fn feed<K: KeyKind, O: Sink, D1: Sink, D2: Sink>(
+    key: &K,
     amz_date: &AmzDate,
+    scope: &ScopeParts<'_>,
     request: &CanonicalRequest<'_>,
     copies: &mut Copies<O>,
     cr_trace: D1,
     sts_trace: D2,
-) -> Signature {
+) -> K::State {
     let mut hasher = Sha256::new();
     {
         let mut sink = Staged::new(Tee(&mut hasher, cr_trace));
         request.write(&mut sink, copies);
     }
     let hash = hex64(&hasher.finalize().into());
-    let mut mac = key.mac();
+    let mut state = key.start();
     string_to_sign::write(
-        &mut Tee(MacSink(&mut mac), sts_trace),
+        &mut Tee(&mut state, sts_trace),
+        key.algorithm(),
         amz_date,
-        &key.scope(),
+        scope,
         &hash,
     );
-    Signature::from_hex(hex64(&mac.finalize().into_bytes().into()))
+    state
 }

@@ -9,18 +9,19 @@
 
 use crate::sink::Sink;
 use crate::time::AmzDate;
-use crate::v4::scope::CredentialScope;
+use crate::v4::algorithm::ScopeParts;
 
 /// The algorithm name of SigV4 with HMAC-SHA256.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 pub(crate) fn write<S: Sink>(
     sink: &mut S,
+    algorithm: &str,
     amz_date: &AmzDate,
-    scope: &CredentialScope<'_>,
+    scope: &ScopeParts<'_>,
     canonical_request_hash: &[u8; 64],
 ) {
-    sink.put_str(ALGORITHM);
+    sink.put_str(algorithm);
     sink.put(b"\n");
     sink.put(amz_date.as_bytes());
     sink.put(b"\n");

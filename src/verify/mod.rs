@@ -176,11 +176,14 @@ impl fmt::Display for Rejection {
 
 impl core::error::Error for Rejection {}
 
-/// The secret (and, for temporary credentials, the session token) of an access key.
+/// The secret (and, for temporary credentials, the session token) of an
+/// access key; for SigV4a, possibly only its public key.
 #[derive(Clone, Copy)]
 pub struct Secret<'s> {
-    secret_access_key: &'s str,
-    session_token: Option<&'s str>,
+    pub(crate) secret_access_key: Option<&'s str>,
+    pub(crate) session_token: Option<&'s str>,
+    #[cfg_attr(not(feature = "sigv4a"), allow(dead_code))]
+    pub(crate) public_key: Option<([u8; 32], [u8; 32])>,
 }
 
 impl<'s> Secret<'s> {
@@ -188,8 +191,22 @@ impl<'s> Secret<'s> {
     #[must_use]
     pub const fn new(secret_access_key: &'s str, session_token: Option<&'s str>) -> Self {
         Self {
-            secret_access_key,
+            secret_access_key: Some(secret_access_key),
             session_token,
+            public_key: None,
+        }
+    }
+
+    /// Only the SigV4a public key (X and Y, big-endian) of the access key:
+    /// verifies SigV4a signatures without knowing the secret; SigV4
+    /// requests are refused as [`Rejection::UnknownAccessKey`].
+    #[cfg(feature = "sigv4a")]
+    #[must_use]
+    pub const fn v4a_public_key(x: [u8; 32], y: [u8; 32], session_token: Option<&'s str>) -> Self {
+        Self {
+            secret_access_key: None,
+            session_token,
+            public_key: Some((x, y)),
         }
     }
 }
@@ -297,6 +314,8 @@ pub struct Verified<'r> {
     pub access_key_id: &'r str,
     /// The scope's region (SigV4).
     pub region: Option<&'r str>,
+    /// The signed region set, as received (SigV4a).
+    pub region_set: Option<&'r str>,
     /// The scope's service (SigV4).
     pub service: Option<&'r str>,
     /// The method, as signed.

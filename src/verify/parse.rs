@@ -14,18 +14,12 @@ pub(crate) struct AuthorizationParts<'r> {
     pub signature: &'r str,
 }
 
-/// Parses an `Authorization` value of algorithm `algorithm`.
-pub(crate) fn authorization<'r>(
-    value: &'r str,
-    algorithm: &str,
-) -> Result<AuthorizationParts<'r>, Rejection> {
+/// Parses an `Authorization` value: the algorithm name and its parts.
+pub(crate) fn authorization(value: &str) -> Result<(&str, AuthorizationParts<'_>), Rejection> {
     let value = value.trim_matches(|c| c == ' ' || c == '\t');
     let (alg, rest) = value
         .split_once(' ')
         .ok_or(Rejection::MalformedAuthorization)?;
-    if alg != algorithm {
-        return Err(Rejection::UnsupportedAlgorithm);
-    }
     let (mut credential, mut signed_headers, mut signature) = (None, None, None);
     for part in rest.split(',') {
         let part = part.trim_matches(|c| c == ' ' || c == '\t');
@@ -43,26 +37,29 @@ pub(crate) fn authorization<'r>(
         }
     }
     match (credential, signed_headers, signature) {
-        (Some(credential), Some(signed_headers), Some(signature)) => Ok(AuthorizationParts {
-            credential,
-            signed_headers,
-            signature,
-        }),
+        (Some(credential), Some(signed_headers), Some(signature)) => Ok((
+            alg,
+            AuthorizationParts {
+                credential,
+                signed_headers,
+                signature,
+            },
+        )),
         _ => Err(Rejection::MalformedAuthorization),
     }
 }
 
-/// `AKID/YYYYMMDD/region/service/aws4_request`, separated by `/` or, in a
-/// query, `%2F`.
+/// `AKID/YYYYMMDD/region/service/aws4_request` (SigV4a: no region),
+/// separated by `/` or, in a query, `%2F`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Credential<'r> {
     pub access_key_id: &'r str,
     pub date: &'r str,
-    pub region: &'r str,
+    pub region: Option<&'r str>,
     pub service: &'r str,
 }
 
-pub(crate) fn credential(raw: &str) -> Result<Credential<'_>, Rejection> {
+pub(crate) fn credential(raw: &str, with_region: bool) -> Result<Credential<'_>, Rejection> {
     let mut parts = [""; 5];
     let mut n = 0;
     let mut rest = raw;
@@ -79,8 +76,13 @@ pub(crate) fn credential(raw: &str) -> Result<Credential<'_>, Rejection> {
         }
         rest = tail;
     }
-    let [access_key_id, date, region, service, terminator] = parts;
-    let ok = n == 5
+    let (want, [access_key_id, date, region, service, terminator]) = if with_region {
+        (5, parts)
+    } else {
+        let [a, d, s, t, _] = parts;
+        (4, [a, d, "x", s, t])
+    };
+    let ok = n == want
         && terminator == "aws4_request"
         && date.len() == 8
         && date.bytes().all(|b| b.is_ascii_digit())
@@ -93,7 +95,7 @@ pub(crate) fn credential(raw: &str) -> Result<Credential<'_>, Rejection> {
     Ok(Credential {
         access_key_id,
         date,
-        region,
+        region: with_region.then_some(region),
         service,
     })
 }
@@ -180,22 +182,28 @@ mod tests {
 
     #[test]
     fn parses_authorization() {
-        let a = authorization(
+        let (alg, a) = authorization(
             "AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc",
-            "AWS4-HMAC-SHA256",
         )
         .unwrap();
+        assert_eq!(alg, "AWS4-HMAC-SHA256");
         assert_eq!(a.credential, "AKID/20150830/us-east-1/iam/aws4_request");
         assert_eq!(a.signed_headers, "host;x-amz-date");
         assert_eq!(a.signature, "abc");
-        let c = credential(a.credential).unwrap();
+        let c = credential(a.credential, true).unwrap();
         assert_eq!(
             (c.access_key_id, c.date, c.region, c.service),
-            ("AKID", "20150830", "us-east-1", "iam")
+            ("AKID", "20150830", Some("us-east-1"), "iam")
         );
         assert_eq!(
-            credential("AKID%2F20150830%2fus-east-1%2Fiam%2Faws4_request").unwrap(),
+            credential("AKID%2F20150830%2fus-east-1%2Fiam%2Faws4_request", true).unwrap(),
             c
+        );
+        let v4a = credential("AKID/20150830/s3/aws4_request", false).unwrap();
+        assert_eq!((v4a.region, v4a.service), (None, "s3"));
+        assert_eq!(
+            credential("AKID/20150830/us-east-1/s3/aws4_request", false),
+            Err(Rejection::MalformedCredential)
         );
         for bad in [
             "AKID/2015083/us-east-1/iam/aws4_request",
@@ -205,34 +213,22 @@ mod tests {
             "AKID/20150830/us-east-1/iam/aws5_request",
         ] {
             assert_eq!(
-                credential(bad),
+                credential(bad, true),
                 Err(Rejection::MalformedCredential),
                 "{bad}"
             );
         }
-        assert_eq!(
-            authorization(
-                "AWS4-HMAC-SHA1 Credential=a, SignedHeaders=b, Signature=c",
-                "AWS4-HMAC-SHA256"
-            )
-            .unwrap_err(),
-            Rejection::UnsupportedAlgorithm
+        let a = authorization(
+            "AWS4-HMAC-SHA256 Credential=a, Credential=a, SignedHeaders=b, Signature=c",
         );
+        assert_eq!(a.unwrap_err(), Rejection::DuplicateAuthParameter);
+        let a = authorization("AWS4-HMAC-SHA256 Credential=a, Signature=c");
+        assert_eq!(a.unwrap_err(), Rejection::MalformedAuthorization);
         assert_eq!(
-            authorization(
-                "AWS4-HMAC-SHA256 Credential=a, Credential=a, SignedHeaders=b, Signature=c",
-                "AWS4-HMAC-SHA256"
-            )
-            .unwrap_err(),
-            Rejection::DuplicateAuthParameter
-        );
-        assert_eq!(
-            authorization(
-                "AWS4-HMAC-SHA256 Credential=a, Signature=c",
-                "AWS4-HMAC-SHA256"
-            )
-            .unwrap_err(),
-            Rejection::MalformedAuthorization
+            authorization("AWS4-HMAC-SHA1 Credential=a, SignedHeaders=b, Signature=c")
+                .unwrap()
+                .0,
+            "AWS4-HMAC-SHA1"
         );
     }
 

@@ -100,7 +100,10 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     if !token_ok {
         return Err(Rejection::SessionTokenMismatch);
     }
-    let mut mac = keyed(secret.secret_access_key.as_bytes());
+    let secret_key = secret
+        .secret_access_key
+        .ok_or(Rejection::UnknownAccessKey)?;
+    let mut mac = keyed(secret_key.as_bytes());
     {
         let mut sts = MacSink(&mut mac);
         sts.put_str(request.method);
@@ -134,6 +137,7 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
         scheme: Scheme::V2Query,
         access_key_id,
         region: None,
+        region_set: None,
         service: None,
         method: request.method,
         path: target.path,

@@ -7,8 +7,9 @@ use crate::canonical::request::{CanonicalRequest, Copies, check_method};
 use crate::canonical::target::Target;
 use crate::canonical::{path, query};
 use crate::sink::Discard;
+use crate::v4::algorithm::KeyKind;
 use crate::v4::presign::MAX_EXPIRES;
-use crate::v4::signature::compute;
+use crate::v4::signature::feed;
 use crate::v4::string_to_sign::ALGORITHM;
 use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
 use crate::verify::ct::{ct_eq, ct_eq_iter};
@@ -18,8 +19,28 @@ use crate::verify::{
 };
 use crate::{Credentials, Request, SigningTime};
 
+/// SigV4 or SigV4a.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Alg {
+    V4,
+    #[cfg(feature = "sigv4a")]
+    V4a,
+}
+
+fn algorithm(name: &str) -> Result<Alg, Rejection> {
+    match name {
+        ALGORITHM => Ok(Alg::V4),
+        #[cfg(feature = "sigv4a")]
+        crate::v4a::ALGORITHM => Ok(Alg::V4a),
+        _ => Err(Rejection::UnsupportedAlgorithm),
+    }
+}
+
 /// What both SigV4 forms share once their parameters are found.
 struct Claimed<'r> {
+    alg: Alg,
+    /// SigV4a's `X-Amz-Region-Set`, as received.
+    region_set: Option<&'r str>,
     credential: Credential<'r>,
     signed_at: SigningTime,
     signed_headers: NameList<'r>,
@@ -36,10 +57,13 @@ pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
     lookup: &L,
     policy: &Policy<'_>,
 ) -> Result<Verified<'r>, Rejection> {
-    let parts = parse::authorization(authorization, ALGORITHM)?;
+    let (name, parts) = parse::authorization(authorization)?;
+    let alg = algorithm(name)?;
     let date = single_header(request.headers, "x-amz-date")?.ok_or(Rejection::MalformedDate)?;
     let claimed = Claimed {
-        credential: parse::credential(parts.credential)?,
+        alg,
+        region_set: single_header(request.headers, "x-amz-region-set")?,
+        credential: parse::credential(parts.credential, alg == Alg::V4)?,
         signed_at: parse::amz_date(date)?,
         signed_headers: NameList {
             raw: parts.signed_headers,
@@ -103,17 +127,16 @@ pub(crate) fn verify_query<'r, 's, L: SecretLookup<'s> + ?Sized>(
 ) -> Result<Verified<'r>, Rejection> {
     let q = target.query;
     let required = |name| single_param(q, name)?.ok_or(Rejection::MissingAuthParameter);
-    let algorithm = required("X-Amz-Algorithm")?;
-    if algorithm != ALGORITHM {
-        return Err(Rejection::UnsupportedAlgorithm);
-    }
+    let alg = algorithm(required("X-Amz-Algorithm")?)?;
     let credential = required("X-Amz-Credential")?;
     let date = required("X-Amz-Date")?;
     let expires = required("X-Amz-Expires")?;
     let signed_headers = required("X-Amz-SignedHeaders")?;
     let signature = required("X-Amz-Signature")?;
     let claimed = Claimed {
-        credential: parse::credential(credential)?,
+        alg,
+        region_set: single_param(q, "X-Amz-Region-Set")?,
+        credential: parse::credential(credential, alg == Alg::V4)?,
         signed_at: parse::amz_date(date)?,
         signed_headers: NameList {
             raw: signed_headers,
@@ -169,8 +192,17 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
     if c.date != claimed.signed_at.date_stamp().as_str() {
         return Err(Rejection::ScopeDateMismatch);
     }
-    if policy.region.is_some_and(|r| r != c.region) {
+    let region_ok = match (policy.region, c.region, claimed.region_set) {
+        (None, _, _) => true,
+        (Some(want), Some(region), _) => want == region,
+        (Some(want), None, Some(set)) => region_set_allows(set, want),
+        (Some(_), None, None) => false,
+    };
+    if !region_ok {
         return Err(Rejection::WrongRegion);
+    }
+    if claimed.alg != Alg::V4 && claimed.region_set.is_none() {
+        return Err(Rejection::MissingAuthParameter);
     }
     if policy.service.is_some_and(|s| s != c.service) {
         return Err(Rejection::WrongService);
@@ -188,7 +220,14 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         }
     }
     let sig = claimed.signature.as_bytes();
-    if sig.len() != 64 || !sig.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    let hex = sig.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let length_ok = match claimed.alg {
+        Alg::V4 => sig.len() == 64,
+        // A DER ECDSA P-256 signature: 8 to 72 bytes.
+        #[cfg(feature = "sigv4a")]
+        Alg::V4a => (16..=144).contains(&sig.len()) && sig.len().is_multiple_of(2),
+    };
+    if !hex || !length_ok {
         return Err(Rejection::MalformedSignature);
     }
     check_method(request.method)?;
@@ -213,11 +252,6 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
     if !token_ok {
         return Err(Rejection::SessionTokenMismatch);
     }
-    let credentials = Credentials::new(c.access_key_id, secret.secret_access_key, None)
-        .map_err(|_| Rejection::MalformedCredential)?;
-    let key = SigningKey::derive(&credentials, claimed.signed_at, c.region, c.service)
-        .map_err(|_| Rejection::MalformedCredential)?;
-
     let unsigned_token = ["X-Amz-Signature", "X-Amz-Security-Token"];
     let skip = if scheme == Scheme::V4Query
         && settings.session_token == SessionTokenMode::AppendedUnsigned
@@ -237,26 +271,62 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         headers: &headers,
         payload: payload.as_str(),
     };
-    let mut copies = Copies {
-        out: Discard,
-        query: false,
-        signed_headers: false,
+    let valid = match claimed.alg {
+        Alg::V4 => {
+            let region = c.region.ok_or(Rejection::MalformedCredential)?;
+            let secret_key = secret
+                .secret_access_key
+                .ok_or(Rejection::UnknownAccessKey)?;
+            let credentials = Credentials::new(c.access_key_id, secret_key, None)
+                .map_err(|_| Rejection::MalformedCredential)?;
+            let key = SigningKey::derive(&credentials, claimed.signed_at, region, c.service)
+                .map_err(|_| Rejection::MalformedCredential)?;
+            signature_matches(&key, claimed, &canonical)
+        }
+        #[cfg(feature = "sigv4a")]
+        Alg::V4a => match (secret.public_key, secret.secret_access_key) {
+            (Some((x, y)), _) => {
+                let point =
+                    p256::EncodedPoint::from_affine_coordinates(&x.into(), &y.into(), false);
+                let key = p256::ecdsa::VerifyingKey::from_encoded_point(&point)
+                    .map_err(|_| Rejection::UnknownAccessKey)?;
+                let mut copies = Copies {
+                    out: Discard,
+                    query: false,
+                    signed_headers: false,
+                };
+                let date = claimed.signed_at.date_stamp();
+                let scope = crate::v4::algorithm::ScopeParts::new(&date, None, c.service);
+                let state = feed(
+                    &V4aVerifyOnly,
+                    &claimed.signed_at.amz_date(),
+                    &scope,
+                    &canonical,
+                    &mut copies,
+                    Discard,
+                    Discard,
+                );
+                crate::v4a::verify_with(&key, state, claimed.signature)
+            }
+            (None, Some(secret_key)) => {
+                let credentials = Credentials::new(c.access_key_id, secret_key, None)
+                    .map_err(|_| Rejection::MalformedCredential)?;
+                // The region set is only added when signing; any valid one does here.
+                let key = crate::v4a::V4aSigningKey::derive(&credentials, c.service, "*")
+                    .map_err(|_| Rejection::MalformedCredential)?;
+                signature_matches(&key, claimed, &canonical)
+            }
+            (None, None) => return Err(Rejection::UnknownAccessKey),
+        },
     };
-    let expected = compute(
-        &key,
-        &claimed.signed_at.amz_date(),
-        &canonical,
-        &mut copies,
-        Discard,
-        Discard,
-    );
-    if !ct_eq(expected.as_str().as_bytes(), sig) {
+    if !valid {
         return Err(Rejection::SignatureMismatch);
     }
     Ok(Verified {
         scheme,
         access_key_id: c.access_key_id,
-        region: Some(c.region),
+        region: c.region,
+        region_set: claimed.region_set,
         service: Some(c.service),
         method: request.method,
         path: target.path,
@@ -264,4 +334,83 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         signed_at: Some(claimed.signed_at),
         expires_at,
     })
+}
+
+/// Recomputes the string to sign of `canonical` with `key` and checks the
+/// claimed signature (constant time for HMAC; ECDSA verification for SigV4a).
+fn signature_matches<K: KeyKind>(
+    key: &K,
+    claimed: &Claimed<'_>,
+    canonical: &CanonicalRequest<'_>,
+) -> bool {
+    let mut copies = Copies {
+        out: Discard,
+        query: false,
+        signed_headers: false,
+    };
+    let date = claimed.signed_at.date_stamp();
+    let scope = key.scope(&date);
+    let state = feed(
+        key,
+        &claimed.signed_at.amz_date(),
+        &scope,
+        canonical,
+        &mut copies,
+        Discard,
+        Discard,
+    );
+    key.verify(state, claimed.signature)
+}
+
+/// Whether a SigV4a region set (`us-east-1,eu-*`, `*`) covers `region`.
+fn region_set_allows(set: &str, region: &str) -> bool {
+    set.split(',')
+        .map(str::trim)
+        .any(|entry| match entry.strip_suffix('*') {
+            Some(prefix) => region.starts_with(prefix),
+            None => entry == region,
+        })
+}
+
+/// Feeds a SigV4a string to sign when only the public key is known.
+#[cfg(feature = "sigv4a")]
+struct V4aVerifyOnly;
+
+#[cfg(feature = "sigv4a")]
+impl KeyKind for V4aVerifyOnly {
+    type State = sha2::Sha256;
+
+    fn algorithm(&self) -> &'static str {
+        crate::v4a::ALGORITHM
+    }
+    fn access_key_id(&self) -> &str {
+        ""
+    }
+    fn session_token(&self) -> Option<&str> {
+        None
+    }
+    fn expires_at(&self) -> Option<SigningTime> {
+        None
+    }
+    fn check_time(&self, _: SigningTime) -> Result<(), crate::Error> {
+        Ok(())
+    }
+    fn scope<'s>(
+        &'s self,
+        date: &'s crate::time::DateStamp,
+    ) -> crate::v4::algorithm::ScopeParts<'s> {
+        crate::v4::algorithm::ScopeParts::new(date, None, "")
+    }
+    fn region_set(&self) -> Option<&str> {
+        None
+    }
+    fn start(&self) -> sha2::Sha256 {
+        <sha2::Sha256 as sha2::Digest>::new()
+    }
+    fn finish(&self, _: sha2::Sha256) -> Result<crate::v4::Signature, crate::Error> {
+        Err(crate::Error::WriteFailed)
+    }
+    fn verify(&self, _: sha2::Sha256, _: &str) -> bool {
+        false
+    }
 }

@@ -1,0 +1,130 @@
+//! What differs between SigV4 and SigV4a, behind one internal trait: the
+//! algorithm name, the credential scope (SigV4a drops the region), the
+//! region set SigV4a adds, and the last step (HMAC with the derived key, or
+//! ECDSA P-256 over the SHA-256 of the string to sign). Everything else —
+//! canonical request, header and query placement — is shared.
+
+use hmac::Mac;
+
+use crate::canonical::payload::hex64;
+use crate::sink::Sink;
+use crate::time::DateStamp;
+use crate::v4::key::{HmacSha256, SigningKey};
+use crate::v4::scope::TERMINATOR;
+use crate::v4::signature::Signature;
+use crate::{Error, SigningTime};
+
+/// The `/`-separated parts of a credential scope (without the access key id).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ScopeParts<'s> {
+    parts: [&'s str; 4],
+    len: usize,
+}
+
+impl<'s> ScopeParts<'s> {
+    pub(crate) fn new(date: &'s DateStamp, region: Option<&'s str>, service: &'s str) -> Self {
+        match region {
+            Some(region) => Self {
+                parts: [date.as_str(), region, service, TERMINATOR],
+                len: 4,
+            },
+            None => Self {
+                parts: [date.as_str(), service, TERMINATOR, ""],
+                len: 3,
+            },
+        }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'s str> + '_ {
+        self.parts.iter().take(self.len).copied()
+    }
+
+    pub(crate) fn write<S: Sink>(&self, sink: &mut S) {
+        for (i, part) in self.iter().enumerate() {
+            if i > 0 {
+                sink.put(b"/");
+            }
+            sink.put_str(part);
+        }
+    }
+}
+
+/// A key that can sign: SigV4's [`SigningKey`] or SigV4a's ECDSA key.
+pub(crate) trait KeyKind {
+    /// Receives the string to sign.
+    type State: Sink;
+
+    fn algorithm(&self) -> &'static str;
+    fn access_key_id(&self) -> &str;
+    fn session_token(&self) -> Option<&str>;
+    fn expires_at(&self) -> Option<SigningTime>;
+    /// Whether the key may sign at `time`.
+    fn check_time(&self, time: SigningTime) -> Result<(), Error>;
+    /// The scope for a request signed on `date` (the key's own for SigV4).
+    fn scope<'s>(&'s self, date: &'s DateStamp) -> ScopeParts<'s>;
+    /// SigV4a's `X-Amz-Region-Set`.
+    fn region_set(&self) -> Option<&str>;
+    fn start(&self) -> Self::State;
+    fn finish(&self, state: Self::State) -> Result<Signature, Error>;
+    /// Whether `claimed` (as received) signs what went into `state`.
+    fn verify(&self, state: Self::State, claimed: &str) -> bool;
+}
+
+/// The keyed HMAC state of a SigV4 signature.
+pub(crate) struct MacState(pub(crate) HmacSha256);
+
+impl Sink for MacState {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+}
+
+impl KeyKind for SigningKey<'_> {
+    type State = MacState;
+
+    fn algorithm(&self) -> &'static str {
+        crate::v4::ALGORITHM
+    }
+
+    fn access_key_id(&self) -> &str {
+        SigningKey::access_key_id(self)
+    }
+
+    fn session_token(&self) -> Option<&str> {
+        SigningKey::session_token(self)
+    }
+
+    fn expires_at(&self) -> Option<SigningTime> {
+        SigningKey::expires_at(self)
+    }
+
+    fn check_time(&self, time: SigningTime) -> Result<(), Error> {
+        SigningKey::check_time(self, time)
+    }
+
+    fn scope<'s>(&'s self, _date: &'s DateStamp) -> ScopeParts<'s> {
+        // `check_time` made sure the request's date is the key's.
+        let scope = self.scope_ref();
+        ScopeParts::new(&scope.date, Some(scope.region), scope.service)
+    }
+
+    fn region_set(&self) -> Option<&str> {
+        None
+    }
+
+    fn start(&self) -> MacState {
+        MacState(self.mac())
+    }
+
+    fn finish(&self, state: MacState) -> Result<Signature, Error> {
+        Ok(Signature::from_hex_bytes(&hex64(
+            &state.0.finalize().into_bytes().into(),
+        )))
+    }
+
+    fn verify(&self, state: MacState, claimed: &str) -> bool {
+        let expected = hex64(&state.0.finalize().into_bytes().into());
+        crate::verify::ct_eq(&expected, claimed.as_bytes())
+    }
+}

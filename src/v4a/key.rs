@@ -1,0 +1,273 @@
+//! The SigV4a key: an ECDSA P-256 private key derived from the access key
+//! id and the secret access key.
+//!
+//! NIST SP 800-108 counter-mode KDF with HMAC-SHA256 keyed by
+//! `"AWS4A" + secret`: the input is `[1]₃₂ ‖ "AWS4-ECDSA-P256-SHA256" ‖ 0x00 ‖
+//! access key id ‖ counter (one byte) ‖ [256]₃₂`; counter 1, 2, ... until the
+//! 256-bit output `c` is at most `n − 2` (n the curve order); the private key
+//! is `c + 1`, so it is never 0.
+
+use core::fmt;
+
+use hmac::Mac;
+use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+use p256::ecdsa::{Signature as EcdsaSignature, SigningKey as EcdsaKey, VerifyingKey};
+use p256::elliptic_curve::PrimeField;
+use sha2::{Digest, Sha256};
+
+use crate::credentials::is_scope_part;
+use crate::time::DateStamp;
+use crate::v4::algorithm::{KeyKind, ScopeParts};
+use crate::v4::key::{hmac_key_with_prefix, keyed};
+use crate::v4::signature::Signature;
+use crate::{Credentials, Error, SigningTime};
+
+const LABEL: &[u8] = b"AWS4-ECDSA-P256-SHA256";
+
+/// n − 2, big-endian (n is the order of P-256).
+const N_MINUS_TWO: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x4f,
+];
+
+/// A SigV4a signing key with the service and region set it signs for.
+///
+/// Deriving costs one HMAC per counter value and a scalar multiplication:
+/// derive once per credentials and reuse. `Debug` shows no key material,
+/// and the private scalar is zeroed when dropped.
+#[derive(Clone)]
+pub struct V4aSigningKey<'a> {
+    access_key_id: &'a str,
+    session_token: Option<&'a str>,
+    expires_at: Option<SigningTime>,
+    service: &'a str,
+    region_set: &'a str,
+    key: EcdsaKey,
+}
+
+impl<'a> V4aSigningKey<'a> {
+    /// Derives the key of `credentials`, to sign for `service` in the
+    /// regions of `region_set` (`us-east-1,us-west-2`, `*`, `us-*`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidService`]; [`Error::InvalidRegion`] for an empty
+    /// region set or one with characters other than `a-z 0-9 - * ,`.
+    pub fn derive(
+        credentials: &Credentials<'a>,
+        service: &'a str,
+        region_set: &'a str,
+    ) -> Result<Self, Error> {
+        if !is_scope_part(service) {
+            return Err(Error::InvalidService);
+        }
+        check_region_set(region_set)?;
+        let key = derive_key(credentials.access_key_id(), credentials.secret_access_key())?;
+        Ok(Self {
+            access_key_id: credentials.access_key_id(),
+            session_token: credentials.session_token(),
+            expires_at: credentials.expires_at(),
+            service,
+            region_set,
+            key,
+        })
+    }
+
+    /// The same key for another region set (no new derivation).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRegion`] as in [`V4aSigningKey::derive`].
+    pub fn with_region_set(&self, region_set: &'a str) -> Result<Self, Error> {
+        check_region_set(region_set)?;
+        Ok(Self {
+            region_set,
+            ..self.clone()
+        })
+    }
+
+    /// The public key, uncompressed: the X and Y coordinates, big-endian.
+    #[must_use]
+    pub fn public_key(&self) -> ([u8; 32], [u8; 32]) {
+        let point = self.key.verifying_key().to_encoded_point(false);
+        let mut x = [0u8; 32];
+        let mut y = [0u8; 32];
+        if let (Some(px), Some(py)) = (point.x(), point.y()) {
+            x.copy_from_slice(px);
+            y.copy_from_slice(py);
+        }
+        (x, y)
+    }
+
+    /// The access key id.
+    #[must_use]
+    pub fn access_key_id(&self) -> &'a str {
+        self.access_key_id
+    }
+
+    /// The region set signed in `X-Amz-Region-Set`.
+    #[must_use]
+    pub fn region_set(&self) -> &'a str {
+        self.region_set
+    }
+
+    /// The service signing name.
+    #[must_use]
+    pub fn service(&self) -> &'a str {
+        self.service
+    }
+}
+
+impl fmt::Debug for V4aSigningKey<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("V4aSigningKey")
+            .field("access_key_id", &self.access_key_id)
+            .field("session_token", &self.session_token.map(|_| "<redacted>"))
+            .field("service", &self.service)
+            .field("region_set", &self.region_set)
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+fn check_region_set(set: &str) -> Result<(), Error> {
+    let ok = !set.is_empty()
+        && set.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'*' | b',')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidRegion)
+    }
+}
+
+/// The counter-mode KDF of the module docs.
+fn derive_key(access_key_id: &str, secret: &str) -> Result<EcdsaKey, Error> {
+    let prf = hmac_key_with_prefix(b"AWS4A", secret);
+    for counter in 1u8..=254 {
+        let mut mac = keyed(&prf);
+        mac.update(&[0, 0, 0, 1]);
+        mac.update(LABEL);
+        mac.update(&[0]);
+        mac.update(access_key_id.as_bytes());
+        mac.update(&[counter]);
+        mac.update(&[0, 0, 1, 0]);
+        let candidate: [u8; 32] = mac.finalize().into_bytes().into();
+        // Big-endian comparison: `candidate <= n - 2`.
+        if candidate <= N_MINUS_TWO {
+            let c = p256::Scalar::from_repr(candidate.into());
+            let scalar: Option<p256::Scalar> = c.map(|c| c + p256::Scalar::ONE).into();
+            let scalar = scalar.ok_or(Error::InvalidAccessKeyId)?;
+            return EcdsaKey::from_bytes(&scalar.to_repr()).map_err(|_| Error::InvalidAccessKeyId);
+        }
+    }
+    // Unreachable in practice: 254 outputs above n - 2 has probability 2^-8128.
+    Err(Error::InvalidAccessKeyId)
+}
+
+impl KeyKind for V4aSigningKey<'_> {
+    type State = Sha256;
+
+    fn algorithm(&self) -> &'static str {
+        super::ALGORITHM
+    }
+
+    fn access_key_id(&self) -> &str {
+        self.access_key_id
+    }
+
+    fn session_token(&self) -> Option<&str> {
+        self.session_token
+    }
+
+    fn expires_at(&self) -> Option<SigningTime> {
+        self.expires_at
+    }
+
+    fn check_time(&self, time: SigningTime) -> Result<(), Error> {
+        if self.expires_at.is_some_and(|e| time >= e) {
+            return Err(Error::CredentialsExpired);
+        }
+        Ok(())
+    }
+
+    fn scope<'s>(&'s self, date: &'s DateStamp) -> ScopeParts<'s> {
+        ScopeParts::new(date, None, self.service)
+    }
+
+    fn region_set(&self) -> Option<&str> {
+        Some(self.region_set)
+    }
+
+    fn start(&self) -> Sha256 {
+        Sha256::new()
+    }
+
+    fn finish(&self, state: Sha256) -> Result<Signature, Error> {
+        let digest: [u8; 32] = state.finalize().into();
+        let sig: EcdsaSignature = self
+            .key
+            .sign_prehash(&digest)
+            .map_err(|_| Error::WriteFailed)?;
+        let der = sig.to_der();
+        let mut hex = [0u8; 144];
+        let bytes = der.as_bytes();
+        let hex = hex.get_mut(..bytes.len() * 2).ok_or(Error::WriteFailed)?;
+        hex::encode_to_slice(bytes, hex).map_err(|_| Error::WriteFailed)?;
+        Ok(Signature::from_hex_bytes(hex))
+    }
+
+    fn verify(&self, state: Sha256, claimed: &str) -> bool {
+        verify_with(self.key.verifying_key(), state, claimed)
+    }
+}
+
+/// Whether `claimed` (DER, hex) is a valid signature of the SHA-256 in
+/// `state` under `key`.
+pub(crate) fn verify_with(key: &VerifyingKey, state: Sha256, claimed: &str) -> bool {
+    let mut der = [0u8; 72];
+    let Some(der) = der.get_mut(..claimed.len() / 2) else {
+        return false;
+    };
+    if !claimed.len().is_multiple_of(2) || hex::decode_to_slice(claimed, der).is_err() {
+        return false;
+    }
+    let Ok(sig) = EcdsaSignature::from_der(der) else {
+        return false;
+    };
+    let digest: [u8; 32] = state.finalize().into();
+    key.verify_prehash(&digest, &sig).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derives_the_suite_public_key() {
+        // aws-c-auth's v4a suite, get-vanilla/public-key.json.
+        let creds = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+        )
+        .unwrap();
+        let key = V4aSigningKey::derive(&creds, "service", "us-east-1").unwrap();
+        let (x, y) = key.public_key();
+        assert_eq!(
+            hex_string(&x),
+            "b6618f6a65740a99e650b33b6b4b5bd0d43b176d721a3edfea7e7d2d56d936b1"
+        );
+        assert_eq!(
+            hex_string(&y),
+            "865ed22a7eadc9c5cb9d2cbaca1b3699139fedc5043dc6661864218330c8e518"
+        );
+        assert!(!alloc::format!("{key:?}").contains("wJalr"));
+        assert_eq!(key.with_region_set("US").unwrap_err(), Error::InvalidRegion);
+    }
+
+    fn hex_string(b: &[u8; 32]) -> alloc::string::String {
+        let mut out = [0u8; 64];
+        hex::encode_to_slice(b, &mut out).unwrap();
+        alloc::string::String::from_utf8(out.to_vec()).unwrap()
+    }
+}
