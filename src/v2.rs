@@ -65,7 +65,10 @@ pub enum SignatureMethod {
 }
 
 /// A SigV2-signed request-target or form body, in the caller's buffer.
-#[derive(Clone, Copy, Debug)]
+///
+/// `Display` writes it; `Debug` shows only its length and signature, since
+/// it may carry a `SecurityToken`.
+#[derive(Clone, Copy)]
 #[must_use]
 pub struct V2Signed<'o> {
     text: &'o str,
@@ -83,6 +86,15 @@ impl<'o> V2Signed<'o> {
     #[must_use]
     pub fn signature(&self) -> &str {
         core::str::from_utf8(&self.signature).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for V2Signed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("V2Signed")
+            .field("len", &self.text.len())
+            .field("signature", &self.signature())
+            .finish_non_exhaustive()
     }
 }
 

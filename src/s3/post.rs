@@ -91,7 +91,9 @@ impl<'a> PostPolicy<'a> {
 }
 
 /// A signed POST policy and the form fields to send, in the caller's buffer.
-#[derive(Clone, Copy, Debug)]
+///
+/// `Debug` hides the session token (also inside the policy).
+#[derive(Clone, Copy)]
 #[must_use]
 pub struct PresignedPost<'o, 'a> {
     fields: &'a [(&'a str, &'a str)],
@@ -139,6 +141,19 @@ impl<'o, 'a> PresignedPost<'o, 'a> {
             .into_iter()
             .flatten(),
         )
+    }
+}
+
+impl core::fmt::Debug for PresignedPost<'_, '_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PresignedPost")
+            .field("key", &self.key_field)
+            .field("credential", &self.credential)
+            .field("date", &self.date)
+            .field("security_token", &self.token.map(|_| "<redacted>"))
+            .field("policy_len", &self.policy.len())
+            .field("signature", &self.signature())
+            .finish_non_exhaustive()
     }
 }
 

@@ -36,7 +36,10 @@ pub const AUTH_PARAMETERS: [&str; 8] = [
 ];
 
 /// A presigned request-target (or URL), written into the caller's buffer.
-#[derive(Clone, Copy, Debug)]
+///
+/// `Display` writes the URL (what it is for); `Debug` shows only its length
+/// and signature, since the URL may carry a session token.
+#[derive(Clone, Copy)]
 #[must_use]
 pub struct Presigned<'o> {
     text: &'o str,
@@ -54,6 +57,15 @@ impl<'o> Presigned<'o> {
     #[must_use]
     pub fn signature(&self) -> &Signature {
         &self.signature
+    }
+}
+
+impl core::fmt::Debug for Presigned<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Presigned")
+            .field("len", &self.text.len())
+            .field("signature", &self.signature)
+            .finish_non_exhaustive()
     }
 }
 

@@ -18,7 +18,9 @@ use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
 use crate::{Error, Request, SigningTime};
 
 /// The headers to add to a request signed with the `Authorization` header.
-#[derive(Clone, Copy, Debug)]
+///
+/// `Debug` hides the session token.
+#[derive(Clone, Copy)]
 #[must_use]
 pub struct HeaderSignature<'o, 'a> {
     authorization: &'o str,
@@ -77,6 +79,18 @@ impl<'o, 'a> HeaderSignature<'o, 'a> {
         ]
         .into_iter()
         .flatten()
+    }
+}
+
+impl core::fmt::Debug for HeaderSignature<'_, '_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("HeaderSignature")
+            .field("authorization", &self.authorization)
+            .field("x_amz_date", &self.x_amz_date)
+            .field("security_token", &self.security_token.map(|_| "<redacted>"))
+            .field("region_set", &self.region_set)
+            .field("content_sha256", &self.content_sha256)
+            .finish()
     }
 }
 
