@@ -57,6 +57,7 @@ pub mod canonical;
 pub mod credentials;
 pub mod encode;
 mod error;
+mod hmac256;
 #[cfg(feature = "http")]
 pub mod http;
 mod request;

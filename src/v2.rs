@@ -20,15 +20,14 @@ use core::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hmac::Mac;
 
 use crate::canonical::headers::Headers;
 use crate::canonical::query::{self, Order, Param, Value};
 use crate::canonical::request::check_method;
 use crate::canonical::target::Target;
 use crate::encode::encode_into;
+use crate::hmac256::HmacKey;
 use crate::sink::{Discard, FmtSink, OutBuf, Sink, Tee};
-use crate::v4::key::keyed;
 use crate::{Credentials, Error, Request, SigningTime};
 
 /// The query parameters the signer adds, which a request must not carry.
@@ -230,6 +229,43 @@ pub fn sign_form_traced<'o>(
     Ok(signed)
 }
 
+/// The parts of the SigV2 string to sign:
+/// `METHOD \n lowercase(host) \n path \n sorted, encoded parameters`.
+pub(crate) struct StringToSign<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) host: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) params: &'a str,
+    pub(crate) added: &'a [Param<'a>],
+    /// Received parameters left out (`Signature` when verifying).
+    pub(crate) skip: &'a [&'a str],
+}
+
+impl StringToSign<'_> {
+    /// Writes the string to sign into `sink`, and the parameters alone, as
+    /// sent, into `query`.
+    pub(crate) fn write<S: Sink, Q: Sink>(&self, sink: &mut S, query: &mut Q) {
+        sink.put_str(self.method);
+        sink.put(b"\n");
+        // The Host header in lowercase, port kept (the Query API docs).
+        let mut lower = crate::sink::Staged::new(&mut *sink);
+        for b in self.host.bytes() {
+            lower.byte(b.to_ascii_lowercase());
+        }
+        drop(lower);
+        sink.put(b"\n");
+        sink.put_str(if self.path.is_empty() { "/" } else { self.path });
+        sink.put(b"\n");
+        query::write_ordered(
+            &mut Tee(&mut *sink, query),
+            self.params,
+            self.added,
+            Order::Decoded,
+            self.skip,
+        );
+    }
+}
+
 /// The target of a form POST: no query of its own; the form holds no
 /// control characters.
 fn form_target<'r>(request: &Request<'r>, form: &str) -> Result<Target<'r>, Error> {
@@ -248,14 +284,6 @@ fn form_target<'r>(request: &Request<'r>, form: &str) -> Result<Target<'r>, Erro
 enum Form {
     Query,
     Body,
-}
-
-struct MacSink<'m>(&'m mut hmac::Hmac<sha2::Sha256>);
-
-impl Sink for MacSink<'_> {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -299,36 +327,23 @@ fn run<'o, D: Sink>(
         n = 5;
     }
 
-    let mut mac = keyed(credentials.secret_access_key().as_bytes());
+    let mut mac = HmacKey::new(credentials.secret_access_key().as_bytes()).start();
     let mut buf = OutBuf::new(out);
-    {
-        let mut sts = Tee(MacSink(&mut mac), trace);
-        sts.put_str(request.method);
-        sts.put(b"\n");
-        for b in host.bytes() {
-            sts.put(&[b.to_ascii_lowercase()]);
-        }
-        sts.put(b"\n");
-        sts.put_str(if target.path.is_empty() {
-            "/"
-        } else {
-            target.path
-        });
-        sts.put(b"\n");
-        if form == Form::Query {
-            buf.put_str(target.path);
-            buf.put(b"?");
-        }
-        query::write_ordered(
-            &mut Tee(&mut sts, &mut buf),
-            params,
-            added.get(..n).unwrap_or_default(),
-            Order::Decoded,
-            &[],
-        );
+    if form == Form::Query {
+        buf.put_str(target.path);
+        buf.put(b"?");
     }
+    let parts = StringToSign {
+        method: request.method,
+        host,
+        path: target.path,
+        params,
+        added: added.get(..n).unwrap_or_default(),
+        skip: &[],
+    };
+    parts.write(&mut Tee(&mut mac, trace), &mut buf);
     let mut signature = [0u8; 44];
-    let digest: [u8; 32] = mac.finalize().into_bytes().into();
+    let digest = mac.finalize();
     // 32 bytes always encode to 44 base64 characters.
     let _ = STANDARD.encode_slice(digest, &mut signature);
     buf.put(b"&Signature=");

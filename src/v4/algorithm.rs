@@ -4,12 +4,11 @@
 //! ECDSA P-256 over the SHA-256 of the string to sign). Everything else —
 //! canonical request, header and query placement — is shared.
 
-use hmac::Mac;
-
 use crate::canonical::payload::hex64;
+use crate::hmac256::HmacState;
 use crate::sink::Sink;
 use crate::time::DateStamp;
-use crate::v4::key::{HmacSha256, SigningKey};
+use crate::v4::key::SigningKey;
 use crate::v4::scope::TERMINATOR;
 use crate::v4::signature::Signature;
 use crate::{Error, SigningTime};
@@ -70,18 +69,8 @@ pub(crate) trait KeyKind {
     fn verify(&self, state: Self::State, claimed: &str) -> bool;
 }
 
-/// The keyed HMAC state of a SigV4 signature.
-pub(crate) struct MacState(pub(crate) HmacSha256);
-
-impl Sink for MacState {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-}
-
 impl KeyKind for SigningKey<'_> {
-    type State = MacState;
+    type State = HmacState;
 
     fn algorithm(&self) -> &'static str {
         crate::v4::ALGORITHM
@@ -113,18 +102,16 @@ impl KeyKind for SigningKey<'_> {
         None
     }
 
-    fn start(&self) -> MacState {
-        MacState(self.mac())
+    fn start(&self) -> HmacState {
+        self.mac()
     }
 
-    fn finish(&self, state: MacState) -> Result<Signature, Error> {
-        Ok(Signature::from_hex_bytes(&hex64(
-            &state.0.finalize().into_bytes().into(),
-        )))
+    fn finish(&self, state: HmacState) -> Result<Signature, Error> {
+        Ok(Signature::from_hex_bytes(&hex64(&state.finalize())))
     }
 
-    fn verify(&self, state: MacState, claimed: &str) -> bool {
-        let expected = hex64(&state.0.finalize().into_bytes().into());
+    fn verify(&self, state: HmacState, claimed: &str) -> bool {
+        let expected = hex64(&state.finalize());
         crate::verify::ct_eq(&expected, claimed.as_bytes())
     }
 }

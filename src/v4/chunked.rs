@@ -26,7 +26,6 @@
 //! caller passes each chunk and writes the bytes it gets back.
 //! See <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html>.
 
-use hmac::Mac;
 use sha2::{Digest, Sha256};
 
 use crate::canonical::payload::{EMPTY_SHA256, hex64};
@@ -110,14 +109,6 @@ pub struct ChunkSigner<'k, 'a> {
     finished: bool,
 }
 
-struct MacSink<'m>(&'m mut hmac::Hmac<Sha256>);
-
-impl Sink for MacSink<'_> {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-}
-
 impl<'k, 'a> ChunkSigner<'k, 'a> {
     /// Starts after the seed request, signed at `time` with `key`, whose
     /// signature is `seed`.
@@ -147,8 +138,7 @@ impl<'k, 'a> ChunkSigner<'k, 'a> {
     }
 
     fn chain(&mut self, algorithm: &str, hashes: &[&[u8]]) -> Signature {
-        let mut mac = self.key.mac();
-        let mut s = MacSink(&mut mac);
+        let mut s = self.key.mac();
         s.put_str(algorithm);
         s.put(b"\n");
         s.put(self.amz_date.as_bytes());
@@ -162,7 +152,7 @@ impl<'k, 'a> ChunkSigner<'k, 'a> {
             s.put(b"\n");
             s.put(h);
         }
-        let sig = Signature::from_hex(hex64(&mac.finalize().into_bytes().into()));
+        let sig = Signature::from_hex(hex64(&s.finalize()));
         self.previous = sig;
         sig
     }

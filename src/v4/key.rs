@@ -10,15 +10,11 @@
 
 use core::fmt;
 
-use hmac::digest::KeyInit;
-use hmac::{Hmac, Mac};
-use sha2::{Digest, Sha256};
+use crate::hmac256::{HmacKey, HmacState, Sha256Stream, hmac, wipe};
 
 use crate::credentials::is_scope_part;
 use crate::v4::scope::{CredentialScope, TERMINATOR};
 use crate::{Credentials, Error, SigningTime};
-
-pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 /// A derived SigV4 signing key, bound to credentials and a credential scope.
 ///
@@ -29,7 +25,7 @@ pub struct SigningKey<'a> {
     session_token: Option<&'a str>,
     expires_at: Option<SigningTime>,
     scope: CredentialScope<'a>,
-    mac: HmacSha256,
+    mac: HmacKey,
 }
 
 impl<'a> SigningKey<'a> {
@@ -51,11 +47,14 @@ impl<'a> SigningKey<'a> {
             return Err(Error::InvalidService);
         }
         let date = time.date_stamp();
-        let k_date = hmac_aws4_secret(credentials.secret_access_key(), date.as_bytes());
-        let k_region = hmac(&k_date, region.as_bytes());
-        let k_service = hmac(&k_region, service.as_bytes());
-        let k_signing = hmac(&k_service, TERMINATOR.as_bytes());
-        let mac = keyed(&k_signing);
+        let mut k_date = hmac_aws4_secret(credentials.secret_access_key(), date.as_bytes());
+        let mut k_region = hmac(&k_date, region.as_bytes());
+        let mut k_service = hmac(&k_region, service.as_bytes());
+        let mut k_signing = hmac(&k_service, TERMINATOR.as_bytes());
+        let mac = HmacKey::new(&k_signing);
+        for k in [&mut k_date, &mut k_region, &mut k_service, &mut k_signing] {
+            wipe(k);
+        }
         Ok(Self {
             access_key_id: credentials.access_key_id(),
             session_token: credentials.session_token(),
@@ -113,17 +112,15 @@ impl<'a> SigningKey<'a> {
         Ok(())
     }
 
-    /// A fresh HMAC state keyed with the signing key.
-    pub(crate) fn mac(&self) -> HmacSha256 {
-        self.mac.clone()
+    /// A fresh HMAC computation keyed with the signing key.
+    pub(crate) fn mac(&self) -> HmacState {
+        self.mac.start()
     }
 
     /// `HMAC(signing key, message)`, raw bytes.
     #[must_use]
     pub fn sign(&self, message: &[u8]) -> [u8; 32] {
-        let mut mac = self.mac();
-        mac.update(message);
-        mac.finalize().into_bytes().into()
+        self.mac.mac(message)
     }
 }
 
@@ -136,29 +133,6 @@ impl fmt::Debug for SigningKey<'_> {
             .field("key", &"<redacted>")
             .finish()
     }
-}
-
-/// An HMAC-SHA256 state keyed with `key`. HMAC pads keys up to the block
-/// size with zeros and hashes longer ones (RFC 2104 §2); doing it here makes
-/// keying infallible.
-pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
-    let mut block = [0u8; 64];
-    match block.get_mut(..key.len()) {
-        Some(dst) => dst.copy_from_slice(key),
-        None => {
-            let digest: [u8; 32] = Sha256::digest(key).into();
-            for (dst, src) in block.iter_mut().zip(digest) {
-                *dst = src;
-            }
-        }
-    }
-    <HmacSha256 as KeyInit>::new(&block.into())
-}
-
-fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
-    let mut mac = keyed(key);
-    mac.update(data);
-    mac.finalize().into_bytes().into()
 }
 
 /// An HMAC key `prefix + secret`, as one 64-byte block: assembled on the
@@ -174,22 +148,26 @@ pub(crate) fn hmac_key_with_prefix(prefix: &[u8], secret: &str) -> [u8; 64] {
             rest.copy_from_slice(secret.as_bytes());
         }
         None => {
-            let digest: [u8; 32] = Sha256::new()
-                .chain_update(prefix)
-                .chain_update(secret.as_bytes())
-                .finalize()
-                .into();
+            let mut s = Sha256Stream::new();
+            s.update(prefix);
+            s.update(secret.as_bytes());
+            let mut digest = s.finalize();
             for (dst, src) in block.iter_mut().zip(digest) {
                 *dst = src;
             }
+            wipe(&mut digest);
         }
     }
+    // Zero-padded to the block, this is the same HMAC key (RFC 2104).
     block
 }
 
 /// `HMAC("AWS4" + secret, data)`.
 fn hmac_aws4_secret(secret: &str, data: &[u8]) -> [u8; 32] {
-    hmac(&hmac_key_with_prefix(b"AWS4", secret), data)
+    let mut key = hmac_key_with_prefix(b"AWS4", secret);
+    let out = hmac(&key, data);
+    wipe(&mut key);
+    out
 }
 
 #[cfg(test)]

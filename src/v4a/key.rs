@@ -9,16 +9,16 @@
 
 use core::fmt;
 
-use hmac::Mac;
 use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use p256::ecdsa::{Signature as EcdsaSignature, SigningKey as EcdsaKey, VerifyingKey};
 use p256::elliptic_curve::PrimeField;
 use sha2::{Digest, Sha256};
 
 use crate::credentials::is_scope_part;
+use crate::hmac256::{HmacKey, wipe};
 use crate::time::DateStamp;
 use crate::v4::algorithm::{KeyKind, ScopeParts};
-use crate::v4::key::{hmac_key_with_prefix, keyed};
+use crate::v4::key::hmac_key_with_prefix;
 use crate::v4::signature::Signature;
 use crate::{Credentials, Error, SigningTime};
 
@@ -142,23 +142,30 @@ fn check_region_set(set: &str) -> Result<(), Error> {
 
 /// The counter-mode KDF of the module docs.
 fn derive_key(access_key_id: &str, secret: &str) -> Result<EcdsaKey, Error> {
-    let prf = hmac_key_with_prefix(b"AWS4A", secret);
+    let mut prf_key = hmac_key_with_prefix(b"AWS4A", secret);
+    let prf = HmacKey::new(&prf_key);
+    wipe(&mut prf_key);
     for counter in 1u8..=254 {
-        let mut mac = keyed(&prf);
+        let mut mac = prf.start();
         mac.update(&[0, 0, 0, 1]);
         mac.update(LABEL);
         mac.update(&[0]);
         mac.update(access_key_id.as_bytes());
         mac.update(&[counter]);
         mac.update(&[0, 0, 1, 0]);
-        let candidate: [u8; 32] = mac.finalize().into_bytes().into();
+        let mut candidate = mac.finalize();
         // Big-endian comparison: `candidate <= n - 2`.
         if candidate <= N_MINUS_TWO {
             let c = p256::Scalar::from_repr(candidate.into());
+            wipe(&mut candidate);
             let scalar: Option<p256::Scalar> = c.map(|c| c + p256::Scalar::ONE).into();
             let scalar = scalar.ok_or(Error::InvalidAccessKeyId)?;
-            return EcdsaKey::from_bytes(&scalar.to_repr()).map_err(|_| Error::InvalidAccessKeyId);
+            let mut bytes = scalar.to_repr();
+            let key = EcdsaKey::from_bytes(&bytes).map_err(|_| Error::InvalidAccessKeyId);
+            wipe(&mut bytes);
+            return key;
         }
+        wipe(&mut candidate);
     }
     // Unreachable in practice: 254 outputs above n - 2 has probability 2^-8128.
     Err(Error::InvalidAccessKeyId)

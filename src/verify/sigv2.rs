@@ -2,26 +2,16 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hmac::Mac;
 
 use crate::canonical::headers::Headers;
-use crate::canonical::query::{self, Order};
+use crate::canonical::query;
 use crate::canonical::request::check_method;
 use crate::canonical::target::Target;
 use crate::encode::Decoded;
-use crate::sink::{Sink, Tee};
-use crate::v4::key::keyed;
+use crate::hmac256::HmacKey;
 use crate::verify::ct::{ct_eq, ct_eq_iter};
 use crate::verify::{Policy, Rejection, Scheme, SecretLookup, Verified, single_param};
 use crate::{Request, SigningTime};
-
-struct MacSink<'m>(&'m mut hmac::Hmac<sha2::Sha256>);
-
-impl Sink for MacSink<'_> {
-    fn put(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-}
 
 /// Decodes a short parameter value into `buf`.
 fn decode_into<'b>(raw: &str, buf: &'b mut [u8]) -> Result<&'b str, Rejection> {
@@ -103,31 +93,17 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     let secret_key = secret
         .secret_access_key
         .ok_or(Rejection::UnknownAccessKey)?;
-    let mut mac = keyed(secret_key.as_bytes());
-    {
-        let mut sts = MacSink(&mut mac);
-        sts.put_str(request.method);
-        sts.put(b"\n");
-        for b in host.bytes() {
-            sts.put(&[b.to_ascii_lowercase()]);
-        }
-        sts.put(b"\n");
-        sts.put_str(if target.path.is_empty() {
-            "/"
-        } else {
-            target.path
-        });
-        sts.put(b"\n");
-        let mut discard = crate::sink::Discard;
-        query::write_ordered(
-            &mut Tee(&mut sts, &mut discard),
-            params,
-            &[],
-            Order::Decoded,
-            &["Signature"],
-        );
-    }
-    let digest: [u8; 32] = mac.finalize().into_bytes().into();
+    let mut mac = HmacKey::new(secret_key.as_bytes()).start();
+    let parts = crate::v2::StringToSign {
+        method: request.method,
+        host,
+        path: target.path,
+        params,
+        added: &[],
+        skip: &["Signature"],
+    };
+    parts.write(&mut mac, &mut crate::sink::Discard);
+    let digest = mac.finalize();
     let mut expected = [0u8; 44];
     let _ = STANDARD.encode_slice(digest, &mut expected);
     if !ct_eq(&expected, sig) {
