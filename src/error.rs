@@ -94,6 +94,8 @@ pub enum Error {
     ExpiresAfterCredentials,
     /// An aws-chunked chunk size of 0.
     InvalidChunkSize,
+    /// A signature given as text is not lowercase hex of a valid length.
+    InvalidSignature,
     /// An aws-chunked step out of order (a chunk after the final one, a
     /// trailer before it or without a trailer mode).
     ChunkedStateError,
@@ -130,6 +132,7 @@ impl Error {
             Error::UnsupportedSignatureMethod
             | Error::InvalidV2Parameters
             | Error::InvalidChunkSize
+            | Error::InvalidSignature
             | Error::ChunkedStateError => "bad_case",
         }
     }
@@ -211,6 +214,9 @@ impl fmt::Display for Error {
             ),
             Error::ExpiresAfterCredentials => f.write_str(
                 "the presigned URL would outlive its temporary credentials; shorten expires_in or enable clamp_expires_to_credentials",
+            ),
+            Error::InvalidSignature => f.write_str(
+                "a signature must be lowercase hex: 64 digits (SigV4) or a DER ECDSA signature (SigV4a)",
             ),
             Error::InvalidChunkSize => f.write_str("the aws-chunked chunk size must be at least 1 byte"),
             Error::ChunkedStateError => f.write_str(

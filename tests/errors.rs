@@ -548,6 +548,7 @@ fn errors_never_show_secrets() {
         Error::ExpiresAfterCredentials,
         Error::InvalidChunkSize,
         Error::ChunkedStateError,
+        Error::InvalidSignature,
     ];
     for e in all {
         let text = format!("{e} {e:?}");

@@ -177,34 +177,41 @@ impl<'k, 'a> ChunkSigner<'k, 'a> {
     /// `<hex size>;chunk-signature=<signature>\r\n` (or `<hex size>\r\n`
     /// unsigned). Send `data` and `\r\n` after them. An empty `data` is the
     /// final chunk: its bytes also end the body when there is no trailer
-    /// (`0;chunk-signature=...\r\n\r\n`).
+    /// (`0;chunk-signature=...\r\n\r\n`). On error nothing changes: the
+    /// same chunk can be passed again with a larger buffer.
     ///
     /// # Errors
-    /// [`Error::BufferTooSmall`] (88 bytes always suffice);
+    /// [`Error::BufferTooSmall`] ([`MAX_CHUNK_HEADER`] bytes always suffice);
     /// [`Error::ChunkedStateError`] after the final chunk.
     pub fn chunk_header<'o>(&mut self, data: &[u8], out: &'o mut [u8]) -> Result<&'o str, Error> {
+        // Work on a copy and commit only once the bytes are written.
+        let mut next = self.clone();
         let mut buf = OutBuf::new(out);
         write_hex(&mut buf, data.len() as u64);
-        if self.mode == ChunkedMode::UnsignedWithTrailer {
-            if self.finished {
+        if next.mode == ChunkedMode::UnsignedWithTrailer {
+            if next.finished {
                 return Err(Error::ChunkedStateError);
             }
-            self.finished |= data.is_empty();
+            next.finished |= data.is_empty();
         } else {
-            let sig = self.sign_chunk(data)?;
+            let sig = next.sign_chunk(data)?;
             buf.put(SIGNATURE_PREFIX);
             buf.put_str(sig.as_str());
         }
         buf.put(b"\r\n");
-        if data.is_empty() && self.mode == ChunkedMode::Signed {
+        if data.is_empty() && next.mode == ChunkedMode::Signed {
             buf.put(b"\r\n");
         }
-        buf.finish()
+        let text = buf.finish()?;
+        *self = next;
+        Ok(text)
     }
 
     /// After the final chunk, writes the trailing headers (`name:value\r\n`
-    /// each, names lowercase as given) and, when signed,
+    /// each, names lowercase, in the order given) and, when signed,
     /// `x-amz-trailer-signature:<signature>\r\n`, then the closing `\r\n`.
+    /// The trailer signature covers the headers sorted by name, each as
+    /// `name:value\n`. On error nothing changes.
     ///
     /// # Errors
     /// [`Error::ChunkedStateError`] before the final chunk or without a
@@ -218,37 +225,60 @@ impl<'k, 'a> ChunkSigner<'k, 'a> {
         if !self.finished || self.mode == ChunkedMode::Signed {
             return Err(Error::ChunkedStateError);
         }
-        let mut hasher = Sha256::new();
+        let mut next = self.clone();
         let mut buf = OutBuf::new(out);
         for (name, value) in trailers {
-            if name.is_empty()
-                || !name
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            {
-                return Err(Error::InvalidHeaderName);
-            }
-            if value.bytes().any(|b| b < 0x20 || b == 0x7f) {
-                return Err(Error::InvalidHeaderValue);
-            }
-            for part in [name.as_bytes(), b":", value.as_bytes()] {
+            check_trailer(name, value)?;
+            for part in [name.as_bytes(), b":", value.as_bytes(), b"\r\n"] {
                 buf.put(part);
-                Digest::update(&mut hasher, part);
             }
-            buf.put(b"\r\n");
-            Digest::update(&mut hasher, b"\n");
         }
-        if self.mode == ChunkedMode::SignedWithTrailer {
-            let hash = hex64(&hasher.finalize().into());
-            let sig = self.chain(TRAILER_ALGORITHM, &[&hash]);
+        if next.mode == ChunkedMode::SignedWithTrailer {
+            let hash = trailer_hash(trailers);
+            let sig = next.chain(TRAILER_ALGORITHM, &[&hash]);
             buf.put(b"x-amz-trailer-signature:");
             buf.put_str(sig.as_str());
             buf.put(b"\r\n");
         }
         buf.put(b"\r\n");
-        self.mode = ChunkedMode::Signed; // nothing may follow
-        buf.finish()
+        next.mode = ChunkedMode::Signed; // nothing may follow
+        let text = buf.finish()?;
+        *self = next;
+        Ok(text)
     }
+}
+
+/// The most a chunk header can take: 16 hex digits, the signature, CRLF, and
+/// the final chunk's extra CRLF.
+pub const MAX_CHUNK_HEADER: usize = 16 + SIGNATURE_PREFIX.len() + 64 + 2 + 2;
+
+fn check_trailer(name: &str, value: &str) -> Result<(), Error> {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(Error::InvalidHeaderName);
+    }
+    if value.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err(Error::InvalidHeaderValue);
+    }
+    Ok(())
+}
+
+/// SHA-256 of the trailing headers, sorted by name, `name:value\n` each.
+fn trailer_hash(trailers: &[(&str, &str)]) -> [u8; 64] {
+    let mut hasher = Sha256::new();
+    crate::sort::for_each_sorted(
+        || trailers.iter().copied(),
+        |a, b| a.0.cmp(b.0),
+        |(name, value)| {
+            for part in [name.as_bytes(), b":", value.as_bytes(), b"\n"] {
+                Digest::update(&mut hasher, part);
+            }
+        },
+    );
+    hex64(&hasher.finalize().into())
 }
 
 fn write_hex<S: Sink>(sink: &mut S, v: u64) {
@@ -282,7 +312,11 @@ pub struct ChunkVerifier<'k, 'a> {
 }
 
 impl<'k, 'a> ChunkVerifier<'k, 'a> {
-    /// Starts after a seed request verified with `key` at `time`.
+    /// Starts after a seed request verified with `key` at `time` whose
+    /// signature is `seed` ([`Signature::parse`] of
+    /// [`Verified::signature`](crate::verify::Verified::signature)), for
+    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD` (use [`ChunkVerifier::with_trailer`]
+    /// for the `-TRAILER` variant).
     ///
     /// # Errors
     /// As [`ChunkSigner::new`].
@@ -295,6 +329,53 @@ impl<'k, 'a> ChunkVerifier<'k, 'a> {
             signer: ChunkSigner::new(key, time, seed, ChunkedMode::Signed)?,
             failed: false,
         })
+    }
+
+    /// As [`ChunkVerifier::new`], for `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`.
+    ///
+    /// # Errors
+    /// As [`ChunkSigner::new`].
+    pub fn with_trailer(
+        key: &'k SigningKey<'a>,
+        time: SigningTime,
+        seed: &Signature,
+    ) -> Result<Self, Error> {
+        Ok(Self {
+            signer: ChunkSigner::new(key, time, seed, ChunkedMode::SignedWithTrailer)?,
+            failed: false,
+        })
+    }
+
+    /// After the final chunk, checks `x-amz-trailer-signature` over the
+    /// received trailing headers.
+    ///
+    /// # Errors
+    /// [`Rejection::SignatureMismatch`]; [`Rejection::Request`] for malformed
+    /// trailers or a call out of order.
+    pub fn verify_trailer(
+        &mut self,
+        trailers: &[(&str, &str)],
+        claimed: &str,
+    ) -> Result<(), Rejection> {
+        if self.failed
+            || !self.signer.finished
+            || self.signer.mode != ChunkedMode::SignedWithTrailer
+        {
+            self.failed = true;
+            return Err(Rejection::Request(Error::ChunkedStateError));
+        }
+        for (name, value) in trailers {
+            check_trailer(name, value)?;
+        }
+        let hash = trailer_hash(trailers);
+        let expected = self.signer.chain(TRAILER_ALGORITHM, &[&hash]);
+        self.signer.mode = ChunkedMode::Signed;
+        if claimed.len() == 64 && ct_eq(expected.as_str().as_bytes(), claimed.as_bytes()) {
+            Ok(())
+        } else {
+            self.failed = true;
+            Err(Rejection::SignatureMismatch)
+        }
     }
 
     /// Checks the signature received for the next chunk, in constant time.
@@ -450,5 +531,56 @@ mod tests {
             encoded_length(1, 0, ChunkedMode::Signed, 0),
             Err(Error::InvalidChunkSize)
         );
+        // The longest header fits MAX_CHUNK_HEADER.
+        let mut signer = ChunkSigner::new(&key, time, &seed, ChunkedMode::Signed).unwrap();
+        let mut out = [0u8; MAX_CHUNK_HEADER];
+        let huge = vec![0u8; 1 << 24];
+        assert!(signer.chunk_header(&huge, &mut out).is_ok());
+    }
+
+    #[test]
+    fn trailers_sign_and_verify_in_sorted_order() {
+        let creds = Credentials::new("AKID", "secret", None).unwrap();
+        let time = SigningTime::from_unix_seconds(1_700_000_000).unwrap();
+        let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let seed = Signature::parse(&"ab".repeat(32)).unwrap();
+        let trailers = [
+            ("x-amz-checksum-sha256", "abc="),
+            ("x-amz-checksum-crc32", "sOO8/Q=="),
+        ];
+        let reversed = [trailers[1], trailers[0]];
+        let mut out = [0u8; 256];
+        let mut a = ChunkSigner::new(&key, time, &seed, ChunkedMode::SignedWithTrailer).unwrap();
+        let mut b = a.clone();
+        a.chunk_header(b"", &mut out).unwrap();
+        b.chunk_header(b"", &mut out).unwrap();
+        let ta = alloc::string::String::from(a.trailer(&trailers, &mut out).unwrap());
+        let tb = alloc::string::String::from(b.trailer(&reversed, &mut out).unwrap());
+        let sig = |t: &str| {
+            alloc::string::String::from(&t.split("x-amz-trailer-signature:").nth(1).unwrap()[..64])
+        };
+        assert_eq!(sig(&ta), sig(&tb));
+        let final_sig = ChunkSigner::new(&key, time, &seed, ChunkedMode::SignedWithTrailer)
+            .unwrap()
+            .sign_chunk(b"")
+            .unwrap();
+        let mut v = ChunkVerifier::with_trailer(&key, time, &seed).unwrap();
+        v.verify_chunk(b"", final_sig.as_str()).unwrap();
+        v.verify_trailer(&trailers, &sig(&ta)).unwrap();
+        let mut w = ChunkVerifier::with_trailer(&key, time, &seed).unwrap();
+        w.verify_chunk(b"", final_sig.as_str()).unwrap();
+        assert_eq!(
+            w.verify_trailer(&[("x-amz-checksum-crc32", "AAAAAA==")], &sig(&ta)),
+            Err(Rejection::SignatureMismatch)
+        );
+        // A trailer signer that failed on a small buffer can retry.
+        let mut c = ChunkSigner::new(&key, time, &seed, ChunkedMode::SignedWithTrailer).unwrap();
+        c.chunk_header(b"", &mut out).unwrap();
+        let mut tiny = [0u8; 40];
+        assert!(matches!(
+            c.trailer(&trailers, &mut tiny),
+            Err(Error::BufferTooSmall { .. })
+        ));
+        assert_eq!(sig(c.trailer(&trailers, &mut out).unwrap()), sig(&ta));
     }
 }

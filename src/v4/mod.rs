@@ -21,7 +21,7 @@ pub mod signature;
 pub mod string_to_sign;
 
 pub use cache::KeyCache;
-pub use chunked::{ChunkSigner, ChunkVerifier, ChunkedMode, encoded_length};
+pub use chunked::{ChunkSigner, ChunkVerifier, ChunkedMode, MAX_CHUNK_HEADER, encoded_length};
 pub use key::SigningKey;
 pub use presign::{MAX_EXPIRES, Presigned, presign, presign_traced, presign_url};
 pub use scope::CredentialScope;

@@ -39,6 +39,22 @@ impl Signature {
         Self::from_hex_bytes(&hex)
     }
 
+    /// A signature received as text (a seed signature to verify chunks
+    /// against): lowercase hex, 64 digits (SigV4) or up to 144 (SigV4a).
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidSignature`] for anything else.
+    pub fn parse(hex: &str) -> Result<Self, crate::Error> {
+        let ok = (hex.len() == 64
+            || (16..=144).contains(&hex.len()) && hex.len().is_multiple_of(2))
+            && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if ok {
+            Ok(Self::from_hex_bytes(hex.as_bytes()))
+        } else {
+            Err(crate::Error::InvalidSignature)
+        }
+    }
+
     /// The hex text.
     #[must_use]
     pub fn as_str(&self) -> &str {

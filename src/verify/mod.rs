@@ -325,6 +325,10 @@ pub struct Verified<'r> {
     /// The signed header names, as received (`host;x-amz-date`, or
     /// `%3B`-separated in a query); empty for SigV2.
     pub signed_headers: &'r str,
+    /// The signature, as received (the seed of an aws-chunked body:
+    /// [`Signature::parse`](crate::v4::Signature::parse) it for
+    /// [`ChunkVerifier`](crate::v4::ChunkVerifier)).
+    pub signature: &'r str,
     /// When it was signed (`X-Amz-Date`, SigV2 `Timestamp`), if known.
     pub signed_at: Option<SigningTime>,
     /// Until when it is valid (presigned `X-Amz-Date + X-Amz-Expires`, SigV2 `Expires`).

@@ -118,6 +118,7 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
         method: request.method,
         path: target.path,
         signed_headers: "",
+        signature,
         signed_at: timestamp,
         expires_at: expires,
     })

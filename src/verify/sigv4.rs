@@ -331,6 +331,7 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         method: request.method,
         path: target.path,
         signed_headers: claimed.signed_headers.raw,
+        signature: claimed.signature,
         signed_at: Some(claimed.signed_at),
         expires_at,
     })
