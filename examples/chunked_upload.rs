@@ -62,13 +62,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use awsig::v4::{self, ChunkSigner, ChunkedMode, SigningKey, SigningSettings};
-use awsig::{Credentials, Error, Payload, Request, SigningTime};
+use awsig::{Credentials, Payload, Request, SigningTime};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+#[path = "support/buffer.rs"]
+mod buffer;
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/env.rs"]
-#[allow(dead_code)] // shared by the examples; not every one uses every helper
 mod env;
+#[path = "support/url.rs"]
+mod url;
+
+use url::{Url, UrlError, region_from_host};
 
 const USAGE: &str = "usage: chunked_upload [--region R] [--chunk-size N] [--time RFC3339] \
 [--trailer crc32] [--header 'Name: value']... URL FILE OUTDIR";
@@ -86,28 +93,16 @@ const CRC32_TRAILER_LINE_LEN: u64 = (CRC32_TRAILER.len() + 1 + 8 + 2) as u64;
 const CHUNK_HEADER_BUF: usize = 128;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    match run(&args) {
-        Ok(command) => {
-            println!("{command}");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("chunked_upload: {message}");
-            ExitCode::from(2)
-        }
-    }
+    cli::main("chunked_upload", USAGE, |args| {
+        run(args).map(|command| println!("{command}"))
+    })
 }
 
 /// Parses the arguments, reads the environment, writes the files and
 /// returns the curl command.
 fn run(args: &[String]) -> Result<String, String> {
     let options = Options::parse(args)?;
-    let url = Url::split(&options.url)?;
+    let url = split_object_url(&options.url)?;
     let region = options
         .region
         .clone()
@@ -223,24 +218,23 @@ fn encode<R: Read, W: Write>(
     let request = Request::new("PUT", &target, &headers).with_payload(payload);
     let key =
         SigningKey::derive(credentials, time, plan.region, "s3").map_err(|e| e.to_string())?;
-    let mut buf = vec![0u8; 4096];
-    let signed = match v4::sign_headers(&key, time, &request, &SigningSettings::s3(), &mut buf) {
-        Err(Error::BufferTooSmall { needed }) => {
-            buf.resize(needed, 0);
-            v4::sign_headers(&key, time, &request, &SigningSettings::s3(), &mut buf)
-        }
-        other => other,
-    }
+    let (signed_headers, seed) = buffer::with_buffer(|buf| {
+        v4::sign_headers(&key, time, &request, &SigningSettings::s3(), buf).map(|signed| {
+            let headers: Vec<(String, String)> = signed
+                .headers()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect();
+            (headers, *signed.signature())
+        })
+    })
     .map_err(|e| e.to_string())?;
-
     let mut all: Vec<(String, String)> = headers
         .iter()
         .map(|&(n, v)| (n.to_owned(), v.to_owned()))
         .collect();
-    all.extend(signed.headers().map(|(n, v)| (n.to_owned(), v.to_owned())));
+    all.extend(signed_headers);
 
-    let mut signer =
-        ChunkSigner::new(&key, time, signed.signature(), mode).map_err(|e| e.to_string())?;
+    let mut signer = ChunkSigner::new(&key, time, &seed, mode).map_err(|e| e.to_string())?;
     let mut chunk = vec![0u8; plan.chunk_size];
     let mut out = Counted {
         inner: out,
@@ -430,25 +424,14 @@ impl Options {
             file: PathBuf::new(),
             outdir: PathBuf::new(),
         };
-        let mut positional: Vec<&String> = Vec::new();
-        let mut args = args.iter();
+        let mut positional: Vec<&str> = Vec::new();
+        let mut args = cli::Args::new(args, USAGE);
         while let Some(arg) = args.next() {
-            // `--name value` or `--name=value`.
-            let (name, inline) = match arg.split_once('=') {
-                Some((n, v)) if n.starts_with("--") => (n, Some(v.to_owned())),
-                _ => (arg.as_str(), None),
-            };
-            let mut value = || {
-                inline
-                    .clone()
-                    .or_else(|| args.next().cloned())
-                    .ok_or_else(|| format!("{name} needs a value; {USAGE}"))
-            };
-            match name {
-                "--region" => options.region = Some(value()?),
-                "--time" => options.time = Some(value()?),
+            match arg.name {
+                "--region" => options.region = Some(args.value(&arg)?),
+                "--time" => options.time = Some(args.value(&arg)?),
                 "--chunk-size" => {
-                    let v = value()?;
+                    let v = args.value(&arg)?;
                     options.chunk_size = v
                         .parse()
                         .ok()
@@ -458,23 +441,23 @@ impl Options {
                         })?;
                 }
                 "--trailer" => {
-                    let v = value()?;
+                    let v = args.value(&arg)?;
                     if !v.eq_ignore_ascii_case("crc32") {
                         return Err(format!("--trailer {v}: only crc32 is supported"));
                     }
                     options.trailer = true;
                 }
-                "--header" => options.headers.push(parse_header(&value()?)?),
-                "--" => positional.extend(args.by_ref()),
-                _ if arg.starts_with('-') && arg.len() > 1 => {
-                    return Err(format!("unknown option '{arg}'; {USAGE}"));
+                "--header" => options.headers.push(parse_header(&args.value(&arg)?)?),
+                "--" => positional.extend(args.rest().map(String::as_str)),
+                _ if arg.text.starts_with('-') && arg.text.len() > 1 => {
+                    return Err(args.unknown(&arg));
                 }
-                _ => positional.push(arg),
+                _ => positional.push(arg.text),
             }
         }
         match positional.as_slice() {
             [url, file, outdir] => {
-                options.url = (*url).clone();
+                options.url = (*url).to_owned();
                 options.file = PathBuf::from(file);
                 options.outdir = PathBuf::from(outdir);
                 Ok(options)
@@ -490,10 +473,7 @@ impl Options {
 /// `Name: value` (the value trimmed), as `curl -H` takes it; the headers
 /// this program sets itself are refused.
 fn parse_header(text: &str) -> Result<(String, String), String> {
-    let (name, value) = text
-        .split_once(':')
-        .ok_or_else(|| format!("--header '{text}': expected 'Name: value'"))?;
-    let name = name.trim();
+    let (name, value) = cli::split_header(text)?;
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(format!("--header '{text}': not a header name"));
     }
@@ -512,143 +492,25 @@ fn parse_header(text: &str) -> Result<(String, String), String> {
     if OWN.iter().any(|own| name.eq_ignore_ascii_case(own)) {
         return Err(format!("--header '{text}': {name} is set by this program"));
     }
-    Ok((name.to_owned(), value.trim().to_owned()))
+    Ok((name.to_owned(), value.to_owned()))
 }
 
-/// The parts of `scheme://host[:port]/path[?query]`.
-#[derive(Debug, PartialEq, Eq)]
-struct Url<'a> {
-    /// `host[:port]` as written: the signed `Host` header.
-    authority: &'a str,
-    /// The host without the port.
-    host: &'a str,
-    /// The path as written, at least `/x`.
-    path: &'a str,
-    /// The query after `?`, if any.
-    query: Option<&'a str>,
-}
-
-impl<'a> Url<'a> {
-    fn split(url: &'a str) -> Result<Self, String> {
-        let bad = |why: &str| format!("URL '{url}': {why}");
-        if let Some(b) = url.bytes().find(|b| !b.is_ascii_graphic()) {
-            return Err(bad(&format!(
-                "byte 0x{b:02x} must be percent-encoded (the URL is signed as written)"
-            )));
-        }
-        if url.contains('#') {
-            return Err(bad("a fragment (#...) is never sent and cannot be signed"));
-        }
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| bad("expected http[s]://host[:port]/key"))?;
-        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
-            return Err(bad("only http and https URLs are supported"));
-        }
-        let end = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, rest) = rest.split_at(end);
-        if authority.is_empty() || authority.contains('@') {
-            return Err(bad("expected a host (and no user@)"));
-        }
-        let (host, port) = if authority.starts_with('[') {
-            // An IPv6 literal: `[::1]` or `[::1]:8080`.
-            let close = authority
-                .find(']')
-                .ok_or_else(|| bad("unterminated IPv6 literal"))?;
-            let (host, rest) = authority.split_at(close + 1);
-            match rest {
-                "" => (host, None),
-                _ => (
-                    host,
-                    Some(
-                        rest.strip_prefix(':')
-                            .ok_or_else(|| bad("junk after the IPv6 literal"))?,
-                    ),
-                ),
-            }
-        } else {
-            match authority.split_once(':') {
-                Some((host, port)) => (host, Some(port)),
-                None => (authority, None),
-            }
-        };
-        if host.is_empty() || host == "[]" {
-            return Err(bad("no host"));
-        }
-        if let Some(port) = port
-            && (!port.bytes().all(|b| b.is_ascii_digit()) || port.parse::<u16>().is_err())
-        {
-            return Err(bad("the port must be a number up to 65535"));
-        }
-        let (path, query) = match rest.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (rest, None),
-        };
-        if path.len() < 2 {
-            return Err(bad(
-                "expected the URL of an object: http[s]://host[:port]/[bucket/]key",
-            ));
-        }
-        Ok(Self {
-            authority,
-            host,
-            path,
-            query,
-        })
+/// The object's URL, `http[s]://host[:port]/path[?query]` with a path
+/// other than `/`, split (the messages word some reasons for an upload).
+fn split_object_url(url: &str) -> Result<Url<'_>, String> {
+    let bad = |why: &dyn std::fmt::Display| format!("URL '{url}': {why}");
+    let parts = Url::parse(url).map_err(|e| match e {
+        UrlError::NoScheme => bad(&"expected http[s]://host[:port]/key"),
+        UrlError::NotHttp => bad(&"only http and https URLs are supported"),
+        UrlError::UserInfo | UrlError::NoAuthority => bad(&"expected a host (and no user@)"),
+        e => bad(&e),
+    })?;
+    if parts.path.len() < 2 {
+        return Err(bad(
+            &"expected the URL of an object: http[s]://host[:port]/[bucket/]key",
+        ));
     }
-
-    /// The request-target: the path and the query.
-    fn target(&self) -> String {
-        match self.query {
-            Some(q) => format!("{}?{q}", self.path),
-            None => self.path.to_owned(),
-        }
-    }
-}
-
-/// The region of an AWS S3 endpoint host: `[bucket.]s3.REGION.amazonaws.com`,
-/// `[bucket.]s3.dualstack.REGION...`, `[bucket.]s3-REGION...`; `us-east-1`
-/// for `s3.amazonaws.com` and `s3-external-1`.
-fn region_from_host(host: &str) -> Option<&str> {
-    let labels = host
-        .strip_suffix(".amazonaws.com")
-        .or_else(|| host.strip_suffix(".amazonaws.com.cn"))?;
-    let mut labels = labels.rsplit('.');
-    let last = labels.next()?;
-    if last == "s3" || last == "s3-external-1" {
-        return Some("us-east-1");
-    }
-    if let Some(region) = last.strip_prefix("s3-").filter(|r| is_region(r)) {
-        return Some(region);
-    }
-    if is_region(last) {
-        let mut service = labels.next()?;
-        if service == "dualstack" {
-            service = labels.next()?;
-        }
-        if matches!(service, "s3" | "s3-fips" | "s3-accesspoint") {
-            return Some(last);
-        }
-    }
-    None
-}
-
-/// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`, ...
-fn is_region(label: &str) -> bool {
-    let parts: Vec<&str> = label.split('-').collect();
-    match parts.as_slice() {
-        [first, middle @ .., number] => {
-            first.len() == 2
-                && first.bytes().all(|b| b.is_ascii_lowercase())
-                && !middle.is_empty()
-                && middle
-                    .iter()
-                    .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
-                && !number.is_empty()
-                && number.bytes().all(|b| b.is_ascii_digit())
-        }
-        _ => false,
-    }
+    Ok(parts)
 }
 
 /// `curl -sS -H @HEADERS -T BODY URL`, quoted for a POSIX shell.
@@ -708,19 +570,6 @@ mod tests {
     #[global_allocator]
     static GLOBAL: Counting = Counting;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| (*s).to_owned()).collect()
-    }
-
-    fn example_credentials() -> Credentials<'static> {
-        Credentials::new(
-            env::EXAMPLE_ACCESS_KEY_ID,
-            env::EXAMPLE_SECRET_ACCESS_KEY,
-            None,
-        )
-        .unwrap()
-    }
-
     /// Encodes `body` and returns the headers and the encoded bytes.
     fn build(
         url: &str,
@@ -729,7 +578,7 @@ mod tests {
         trailer: bool,
         extra: &[(String, String)],
     ) -> (Vec<(String, String)>, Vec<u8>) {
-        let url = Url::split(url).unwrap();
+        let url = split_object_url(url).unwrap();
         let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
         let plan = Plan {
             url: &url,
@@ -741,7 +590,7 @@ mod tests {
         let mut out = Vec::new();
         let headers = encode(
             &plan,
-            &example_credentials(),
+            &env::example_credentials(None),
             time,
             body.len() as u64,
             body,
@@ -934,7 +783,7 @@ mod tests {
     #[test]
     fn no_allocation_per_chunk() {
         let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
-        let creds = example_credentials();
+        let creds = env::example_credentials(None);
         let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
         // A seed signature (the crate makes them only by signing).
         let host = [("Host", "h")];
@@ -975,7 +824,7 @@ mod tests {
 
     #[test]
     fn parses_the_command_line() {
-        let o = Options::parse(&args(&[
+        let o = Options::parse(&cli::owned(&[
             "--region",
             "eu-west-1",
             "--chunk-size=8192",
@@ -1012,19 +861,19 @@ mod tests {
             &["--bogus", "u", "f", "o"],
             &["--region"],
         ] {
-            assert!(Options::parse(&args(bad)).is_err(), "{bad:?}");
+            assert!(Options::parse(&cli::owned(bad)).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn splits_urls() {
-        let u = Url::split("http://127.0.0.1:9000/bucket/dir/a%20b.txt").unwrap();
+        let u = split_object_url("http://127.0.0.1:9000/bucket/dir/a%20b.txt").unwrap();
         assert_eq!(u.authority, "127.0.0.1:9000");
         assert_eq!(u.host, "127.0.0.1");
         assert_eq!(u.target(), "/bucket/dir/a%20b.txt");
-        let u = Url::split("https://[::1]/b/k").unwrap();
+        let u = split_object_url("https://[::1]/b/k").unwrap();
         assert_eq!((u.authority, u.host), ("[::1]", "[::1]"));
-        let u = Url::split("https://[::1]:8443/b/k?versionId=1").unwrap();
+        let u = split_object_url("https://[::1]:8443/b/k?versionId=1").unwrap();
         assert_eq!(u.authority, "[::1]:8443");
         assert_eq!(u.target(), "/b/k?versionId=1");
         for bad in [
@@ -1040,27 +889,24 @@ mod tests {
             "http://:80/k",
             "h/k",
         ] {
-            assert!(Url::split(bad).is_err(), "{bad}");
+            assert!(split_object_url(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn infers_s3_regions() {
-        for (host, region) in [
-            ("s3.amazonaws.com", Some("us-east-1")),
-            ("bucket.s3.amazonaws.com", Some("us-east-1")),
-            ("bucket.s3.eu-west-1.amazonaws.com", Some("eu-west-1")),
-            ("my.bucket.s3-us-west-2.amazonaws.com", Some("us-west-2")),
+        // This program's wording, where it differs from presign's.
+        for (bad, why) in [
+            ("h/k", "expected http[s]://host[:port]/key"),
+            ("ftp://h/k", "only http and https URLs are supported"),
+            ("http://u@h/k", "expected a host (and no user@)"),
+            ("http:///k", "expected a host (and no user@)"),
+            ("http://:80/k", "no host"),
             (
-                "b.s3.dualstack.ap-south-1.amazonaws.com",
-                Some("ap-south-1"),
+                "http://h/",
+                "expected the URL of an object: http[s]://host[:port]/[bucket/]key",
             ),
-            ("b.s3.cn-north-1.amazonaws.com.cn", Some("cn-north-1")),
-            ("sqs.us-east-2.amazonaws.com", None),
-            ("127.0.0.1", None),
-            ("minio.example.com", None),
         ] {
-            assert_eq!(region_from_host(host), region, "{host}");
+            assert_eq!(
+                split_object_url(bad).unwrap_err(),
+                format!("URL '{bad}': {why}")
+            );
         }
     }
 

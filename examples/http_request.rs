@@ -10,11 +10,13 @@ use std::process::ExitCode;
 use awsig::http::{BodyHash, presign_uri, sign_request};
 use awsig::{Payload, v4};
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/env.rs"]
 mod env;
 
 fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = cli::from_env();
     let creds = env::EnvCredentials::load("http_request")?;
     let creds = creds.credentials().map_err(|e| e.to_string())?;
     let time = env::time(env::time_arg(&args))?;
@@ -60,11 +62,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("http_request: {e}");
-            ExitCode::from(2)
-        }
-    }
+    cli::exit("http_request", run())
 }

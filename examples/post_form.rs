@@ -52,32 +52,27 @@ use std::process::ExitCode;
 
 use awsig::s3::post::{self, Condition, KeyCondition, PostPolicy};
 use awsig::v4::SigningKey;
-use awsig::{Credentials, Error, SigningTime};
+use awsig::{Credentials, SigningTime};
 
+#[path = "support/buffer.rs"]
+mod buffer;
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/env.rs"]
-#[allow(dead_code)] // shared by the examples; not every one uses every helper
 mod env;
+#[path = "support/url.rs"]
+mod url;
+
+use url::region_from_host;
 
 const USAGE: &str = "usage: post_form [--region R] [--expires SECS] [--time RFC3339] \
 [--key K | --key-prefix P] [--max-size BYTES] [--field NAME=VALUE]... [--bucket NAME] \
 [--fields-only | --json] BUCKET_URL";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    match run(&args) {
-        Ok(text) => {
-            print!("{text}");
-            ExitCode::SUCCESS
-        }
-        Err(message) => {
-            eprintln!("post_form: {message}");
-            ExitCode::from(2)
-        }
-    }
+    cli::main("post_form", USAGE, |args| {
+        run(args).map(|text| print!("{text}"))
+    })
 }
 
 /// Parses the arguments, reads the environment, signs and renders.
@@ -143,22 +138,16 @@ fn sign(
         .iso8601()
         .as_str()
         .to_owned();
-    let mut buf = vec![0u8; 4096];
-    let signed = match post::presign_post(&key, time, &policy, &mut buf) {
-        Err(Error::BufferTooSmall { needed }) => {
-            buf.resize(needed, 0);
-            post::presign_post(&key, time, &policy, &mut buf)
-        }
-        other => other,
-    }
-    .map_err(|e| e.to_string())?;
-    Ok(Form {
-        fields: signed
-            .fields()
-            .map(|(n, v)| (n.to_owned(), v.to_owned()))
-            .collect(),
-        expiration,
+    let fields = buffer::with_buffer(|buf| {
+        post::presign_post(&key, time, &policy, buf).map(|signed| {
+            signed
+                .fields()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect()
+        })
     })
+    .map_err(|e| e.to_string())?;
+    Ok(Form { fields, expiration })
 }
 
 /// The page: the form, one hidden input per field, the file input last.
@@ -308,32 +297,21 @@ impl Options {
         let mut key_given = false;
         let mut output_given = false;
         let mut url = None;
-        let mut args = args.iter();
+        let mut args = cli::Args::new(args, USAGE);
         while let Some(arg) = args.next() {
-            // `--name value` or `--name=value`.
-            let (name, inline) = match arg.split_once('=') {
-                Some((n, v)) if n.starts_with("--") => (n, Some(v.to_owned())),
-                _ => (arg.as_str(), None),
-            };
-            let mut value = || {
-                inline
-                    .clone()
-                    .or_else(|| args.next().cloned())
-                    .ok_or_else(|| format!("{name} needs a value; {USAGE}"))
-            };
-            match name {
-                "--region" => options.region = Some(value()?),
-                "--time" => options.time = Some(value()?),
-                "--bucket" => options.bucket = Some(value()?),
+            match arg.name {
+                "--region" => options.region = Some(args.value(&arg)?),
+                "--time" => options.time = Some(args.value(&arg)?),
+                "--bucket" => options.bucket = Some(args.value(&arg)?),
                 "--expires" => {
-                    let v = value()?;
+                    let v = args.value(&arg)?;
                     options.expires = v.parse().ok().filter(|&s| s > 0).ok_or_else(|| {
                         format!("--expires {v}: not a positive number of seconds")
                     })?;
                 }
                 "--key" => {
                     only_once(&mut key_given, "--key / --key-prefix")?;
-                    let v = value()?;
+                    let v = args.value(&arg)?;
                     if v.is_empty() {
                         return Err("--key: the key is empty".into());
                     }
@@ -341,40 +319,38 @@ impl Options {
                 }
                 "--key-prefix" => {
                     only_once(&mut key_given, "--key / --key-prefix")?;
-                    options.key = KeyChoice::Prefix(value()?);
+                    options.key = KeyChoice::Prefix(args.value(&arg)?);
                 }
                 "--max-size" => {
-                    let v = value()?;
+                    let v = args.value(&arg)?;
                     options.max_size = Some(
                         v.parse()
                             .map_err(|_| format!("--max-size {v}: not a number of bytes"))?,
                     );
                 }
                 "--field" => {
-                    let v = value()?;
+                    let v = args.value(&arg)?;
                     let (n, val) = v
                         .split_once('=')
                         .filter(|(n, _)| !n.is_empty())
                         .ok_or_else(|| format!("--field '{v}': expected NAME=VALUE"))?;
                     options.fields.push((n.to_owned(), val.to_owned()));
                 }
-                "--fields-only" | "--json" if inline.is_none() => {
+                "--fields-only" | "--json" if arg.inline.is_none() => {
                     only_once(&mut output_given, "--fields-only / --json")?;
-                    options.output = if name == "--json" {
+                    options.output = if arg.name == "--json" {
                         Output::Json
                     } else {
                         Output::FieldsOnly
                     };
                 }
                 "--" => {
-                    for rest in args.by_ref() {
-                        url = take_url(url, rest)?;
+                    for rest in args.rest() {
+                        cli::take_one(&mut url, rest, "BUCKET_URL")?;
                     }
                 }
-                _ if arg.starts_with('-') => {
-                    return Err(format!("unknown option '{arg}'; {USAGE}"));
-                }
-                _ => url = take_url(url, arg)?,
+                _ if arg.text.starts_with('-') => return Err(args.unknown(&arg)),
+                _ => cli::take_one(&mut url, arg.text, "BUCKET_URL")?,
             }
         }
         options.url = url.ok_or_else(|| format!("no BUCKET_URL given; {USAGE}"))?;
@@ -388,13 +364,6 @@ fn only_once(given: &mut bool, what: &str) -> Result<(), String> {
         Err(format!("{what}: give only one; {USAGE}"))
     } else {
         Ok(())
-    }
-}
-
-fn take_url(seen: Option<String>, arg: &str) -> Result<Option<String>, String> {
-    match seen {
-        Some(_) => Err(format!("unexpected argument '{arg}': one BUCKET_URL only")),
-        None => Ok(Some(arg.to_owned())),
     }
 }
 
@@ -472,73 +441,20 @@ fn bucket_from_host(host: &str) -> Option<&str> {
     }
 }
 
-/// The region of an AWS S3 endpoint host: `[bucket.]s3.REGION.amazonaws.com`,
-/// `[bucket.]s3.dualstack.REGION...`, `[bucket.]s3-REGION...`; `us-east-1`
-/// for `s3.amazonaws.com` and `s3-external-1`.
-fn region_from_host(host: &str) -> Option<&str> {
-    let labels = host
-        .strip_suffix(".amazonaws.com")
-        .or_else(|| host.strip_suffix(".amazonaws.com.cn"))?;
-    let mut labels = labels.rsplit('.');
-    let last = labels.next()?;
-    if last == "s3" || last == "s3-external-1" {
-        return Some("us-east-1");
-    }
-    if let Some(region) = last.strip_prefix("s3-").filter(|r| is_region(r)) {
-        return Some(region);
-    }
-    if is_region(last) {
-        let mut service = labels.next()?;
-        if service == "dualstack" {
-            service = labels.next()?;
-        }
-        if matches!(service, "s3" | "s3-fips" | "s3-accesspoint") {
-            return Some(last);
-        }
-    }
-    None
-}
-
-/// `us-east-1`, `ap-southeast-2`, `us-gov-west-1`, ...
-fn is_region(label: &str) -> bool {
-    let parts: Vec<&str> = label.split('-').collect();
-    match parts.as_slice() {
-        [first, middle @ .., number] => {
-            first.len() == 2
-                && first.bytes().all(|b| b.is_ascii_lowercase())
-                && !middle.is_empty()
-                && middle
-                    .iter()
-                    .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()))
-                && !number.is_empty()
-                && number.bytes().all(|b| b.is_ascii_digit())
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| (*s).to_owned()).collect()
-    }
+    use awsig::Error;
 
     fn form(list: &[&str]) -> (Options, Form) {
-        let options = Options::parse(&args(list)).unwrap();
+        let options = Options::parse(&cli::owned(list)).unwrap();
         let target = Target::parse(&options.url, options.bucket.as_deref()).unwrap();
         let region = options.region.clone().unwrap_or_else(|| {
             region_from_host(target.host)
                 .unwrap_or("us-east-1")
                 .to_owned()
         });
-        let creds = Credentials::new(
-            env::EXAMPLE_ACCESS_KEY_ID,
-            env::EXAMPLE_SECRET_ACCESS_KEY,
-            None,
-        )
-        .unwrap();
+        let creds = env::example_credentials(None);
         let time = env::time(options.time.as_deref()).unwrap();
         let form = sign(&options, &target, &region, &creds, time).unwrap();
         (options, form)
@@ -733,10 +649,10 @@ mod tests {
 
     #[test]
     fn parses_the_command_line() {
-        let o = Options::parse(&args(&["--json", "--key", "k", "http://h/b"])).unwrap();
+        let o = Options::parse(&cli::owned(&["--json", "--key", "k", "http://h/b"])).unwrap();
         assert_eq!(o.output, Output::Json);
         assert_eq!(o.key, KeyChoice::Exact("k".into()));
-        let o = Options::parse(&args(&["http://h/b"])).unwrap();
+        let o = Options::parse(&cli::owned(&["http://h/b"])).unwrap();
         assert_eq!(o.key, KeyChoice::Prefix(String::new()));
         assert_eq!(o.output, Output::Html);
         assert_eq!(o.expires, 3600);
@@ -751,7 +667,7 @@ mod tests {
             &["--nope", "http://h/b"],
             &[],
         ] {
-            assert!(Options::parse(&args(bad)).is_err(), "{bad:?}");
+            assert!(Options::parse(&cli::owned(bad)).is_err(), "{bad:?}");
         }
     }
 
@@ -759,12 +675,7 @@ mod tests {
     #[test]
     fn buffer_too_small_reports_what_suffices() {
         let time = SigningTime::parse_rfc3339("2015-12-29T00:00:00Z").unwrap();
-        let creds = Credentials::new(
-            env::EXAMPLE_ACCESS_KEY_ID,
-            env::EXAMPLE_SECRET_ACCESS_KEY,
-            None,
-        )
-        .unwrap();
+        let creds = env::example_credentials(None);
         let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
         let policy = PostPolicy::new("examplebucket", KeyCondition::Prefix("uploads/"), 3600);
         let mut small = [0u8; 16];

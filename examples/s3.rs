@@ -10,11 +10,13 @@ use std::process::ExitCode;
 use awsig::s3::{self, Addressing, Bucket, ObjectOptions};
 use awsig::v4;
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/env.rs"]
 mod env;
 
 fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = cli::from_env();
     let time_arg = env::time_arg(&args);
     let positional: Vec<&String> = args
         .iter()
@@ -64,11 +66,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("s3: {e}");
-            ExitCode::from(2)
-        }
-    }
+    cli::exit("s3", run())
 }

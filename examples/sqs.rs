@@ -29,10 +29,14 @@ use std::process::ExitCode;
 
 use awsig::{Credentials, Error, Request, SigningTime, v2, v4};
 
-/// AWS's documented example access key id.
-const EXAMPLE_ACCESS_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
-/// AWS's documented example secret access key.
-const EXAMPLE_SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+#[path = "support/buffer.rs"]
+mod buffer;
+#[path = "support/cli.rs"]
+mod cli;
+#[path = "support/env.rs"]
+mod env;
+
+use buffer::with_buffer;
 
 /// The region of the documentation page.
 const DEFAULT_REGION: &str = "us-east-2";
@@ -61,57 +65,33 @@ const REQUESTS: [(&str, &str); 2] = [
 const USAGE: &str = "usage: sqs [--time RFC3339]";
 
 fn main() -> ExitCode {
-    if std::env::args().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    match run() {
-        Ok(lines) => {
-            for line in lines {
-                println!("{line}");
-            }
-            ExitCode::SUCCESS
+    cli::main("sqs", USAGE, |args| {
+        for line in run(args)? {
+            println!("{line}");
         }
-        Err(message) => {
-            eprintln!("sqs: {message}");
-            ExitCode::from(2)
-        }
-    }
+        Ok(())
+    })
 }
 
-fn run() -> Result<Vec<String>, String> {
-    let time = match parse_args(std::env::args().skip(1))? {
-        Some(t) => SigningTime::parse_rfc3339(&t).map_err(|e| format!("--time {t}: {e}"))?,
-        None => now()?,
-    };
+fn run(args: &[String]) -> Result<Vec<String>, String> {
+    let time = env::time(parse_args(args)?.as_deref())?;
     let region = std::env::var("AWS_REGION")
         .ok()
         .filter(|r| !r.is_empty())
         .unwrap_or_else(|| DEFAULT_REGION.to_owned());
-    let env = EnvCredentials::read()?;
-    if env.example {
-        eprintln!(
-            "sqs: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set; \
-             signing with AWS's example credentials ({EXAMPLE_ACCESS_KEY_ID})"
-        );
-    }
+    let env = env::EnvCredentials::load_detailed("sqs")?;
     let credentials = env.credentials().map_err(|e| e.to_string())?;
     sign_all(&credentials, time, &region).map_err(|e| e.to_string())
 }
 
 /// `--time RFC3339` (or `--time=...`), the only option.
-fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<String>, String> {
+fn parse_args(args: &[String]) -> Result<Option<String>, String> {
     let mut time = None;
+    let mut args = cli::Args::new(args, USAGE);
     while let Some(arg) = args.next() {
-        if let Some(t) = arg.strip_prefix("--time=") {
-            time = Some(t.to_owned());
-        } else if arg == "--time" {
-            time = Some(
-                args.next()
-                    .ok_or(format!("--time needs a value; {USAGE}"))?,
-            );
-        } else {
-            return Err(format!("unexpected argument '{arg}'; {USAGE}"));
+        match arg.name {
+            "--time" => time = Some(args.value(&arg)?),
+            _ => return Err(args.unexpected(arg.text)),
         }
     }
     Ok(time)
@@ -165,76 +145,6 @@ fn sqs_host(region: &str) -> String {
     format!("sqs.{region}.{suffix}")
 }
 
-/// The environment's credentials, or AWS's example ones.
-struct EnvCredentials {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
-    /// Whether these are the example credentials.
-    example: bool,
-}
-
-impl EnvCredentials {
-    fn read() -> Result<Self, String> {
-        let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
-        let token = var("AWS_SESSION_TOKEN");
-        match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-            (Some(access_key_id), Some(secret_access_key)) => Ok(Self {
-                access_key_id,
-                secret_access_key,
-                session_token: token,
-                example: false,
-            }),
-            (None, None) => Ok(Self {
-                access_key_id: EXAMPLE_ACCESS_KEY_ID.into(),
-                secret_access_key: EXAMPLE_SECRET_ACCESS_KEY.into(),
-                session_token: None,
-                example: true,
-            }),
-            (Some(_), None) => {
-                Err("AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not".into())
-            }
-            (None, Some(_)) => {
-                Err("AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not".into())
-            }
-        }
-    }
-
-    fn credentials(&self) -> Result<Credentials<'_>, Error> {
-        Credentials::new(
-            &self.access_key_id,
-            &self.secret_access_key,
-            self.session_token.as_deref(),
-        )
-    }
-}
-
-/// The current time. (`SigningTime::now()` does the same with the crate's
-/// `std` feature; this keeps the example building without it.)
-fn now() -> Result<SigningTime, String> {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_err(|_| "the system clock is before 1970".to_owned())?
-        .as_secs();
-    i64::try_from(secs)
-        .map_err(|_| Error::TimeOutOfRange)
-        .and_then(SigningTime::from_unix_seconds)
-        .map_err(|e| e.to_string())
-}
-
-/// Runs `f` with a buffer large enough for its output: the crate writes into
-/// caller-owned buffers and says how many bytes it needed when one is short.
-fn with_buffer<T>(mut f: impl FnMut(&mut [u8]) -> Result<T, Error>) -> Result<T, Error> {
-    let mut buf = vec![0u8; 2048];
-    match f(&mut buf) {
-        Err(Error::BufferTooSmall { needed }) => {
-            buf.resize(needed, 0);
-            f(&mut buf)
-        }
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,12 +160,7 @@ mod tests {
     /// (`sqs-seed/*/v4-query` and `sqs-seed/*/v2-query-expires`).
     #[test]
     fn seed_signatures() {
-        let creds = Credentials::new(
-            EXAMPLE_ACCESS_KEY_ID,
-            EXAMPLE_SECRET_ACCESS_KEY,
-            Some(SEED_TOKEN),
-        )
-        .unwrap();
+        let creds = env::example_credentials(Some(SEED_TOKEN));
         let time = SigningTime::parse_rfc3339("2020-12-18T22:52:43Z").unwrap();
         let lines = sign_all(&creds, time, "us-east-2").unwrap();
         let want = [
@@ -292,7 +197,7 @@ mod tests {
 
     #[test]
     fn args() {
-        let args = |a: &[&str]| parse_args(a.iter().map(|s| s.to_string()));
+        let args = |a: &[&str]| parse_args(&cli::owned(a));
         assert_eq!(args(&[]), Ok(None));
         assert_eq!(args(&["--time", "t"]), Ok(Some("t".into())));
         assert_eq!(args(&["--time=t"]), Ok(Some("t".into())));

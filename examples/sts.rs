@@ -13,13 +13,15 @@ use std::process::ExitCode;
 
 use awsig::{Payload, Request, v4};
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/env.rs"]
 mod env;
 
 const BODY: &str = "Action=GetCallerIdentity&Version=2011-06-15";
 
 fn run() -> Result<(), String> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = cli::from_env();
     let creds = env::EnvCredentials::load("sts")?;
     let creds = creds.credentials().map_err(|e| e.to_string())?;
     let time = env::time(env::time_arg(&args))?;
@@ -46,11 +48,5 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("sts: {e}");
-            ExitCode::from(2)
-        }
-    }
+    cli::exit("sts", run())
 }

@@ -1,6 +1,12 @@
 //! What the examples share: credentials from the environment and the time.
 //! (Included with `#[path]`; not an example itself.)
 
+// Every example that includes this file compiles its own copy and uses only
+// some of it; the rest would be dead code in that example.
+#![allow(dead_code)]
+
+use std::fmt;
+
 use awsig::{Credentials, Error, SigningTime};
 
 /// AWS's documented example access key id.
@@ -8,36 +14,103 @@ pub const EXAMPLE_ACCESS_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
 /// AWS's documented example secret access key.
 pub const EXAMPLE_SECRET_ACCESS_KEY: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
+/// AWS's example credentials, with `session_token` if given.
+///
+/// # Panics
+/// When the session token is empty or holds a control character.
+pub fn example_credentials(session_token: Option<&str>) -> Credentials<'_> {
+    Credentials::new(
+        EXAMPLE_ACCESS_KEY_ID,
+        EXAMPLE_SECRET_ACCESS_KEY,
+        session_token,
+    )
+    .expect("AWS's example credentials and a well-formed session token")
+}
+
 /// The credential triple from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`
-/// and `AWS_SESSION_TOKEN`, or AWS's example credentials (with a notice on
-/// stderr) when the first two are unset.
+/// and `AWS_SESSION_TOKEN`, or AWS's example credentials when the first two
+/// are unset.
 pub struct EnvCredentials {
     access_key_id: String,
     secret_access_key: String,
     session_token: Option<String>,
+    /// Whether these are AWS's example credentials.
+    example: bool,
+}
+
+/// One of `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` is set, the other
+/// is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HalfSet {
+    AccessKeyIdOnly,
+    SecretAccessKeyOnly,
+}
+
+impl fmt::Display for HalfSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::AccessKeyIdOnly => "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not",
+            Self::SecretAccessKeyOnly => {
+                "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not"
+            }
+        })
+    }
 }
 
 impl EnvCredentials {
-    pub fn load(program: &str) -> Result<Self, String> {
+    /// Reads the environment (an empty variable counts as unset). Prints
+    /// nothing: see [`Self::is_example`].
+    pub fn read() -> Result<Self, HalfSet> {
         let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
         match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
             (Some(access_key_id), Some(secret_access_key)) => Ok(Self {
                 access_key_id,
                 secret_access_key,
                 session_token: var("AWS_SESSION_TOKEN"),
+                example: false,
             }),
-            (None, None) => {
-                eprintln!(
-                    "{program}: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; using AWS's documented example credentials"
-                );
-                Ok(Self {
-                    access_key_id: EXAMPLE_ACCESS_KEY_ID.into(),
-                    secret_access_key: EXAMPLE_SECRET_ACCESS_KEY.into(),
-                    session_token: None,
-                })
-            }
-            _ => Err("set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither".into()),
+            (None, None) => Ok(Self {
+                access_key_id: EXAMPLE_ACCESS_KEY_ID.into(),
+                secret_access_key: EXAMPLE_SECRET_ACCESS_KEY.into(),
+                session_token: None,
+                example: true,
+            }),
+            (Some(_), None) => Err(HalfSet::AccessKeyIdOnly),
+            (None, Some(_)) => Err(HalfSet::SecretAccessKeyOnly),
         }
+    }
+
+    /// Whether neither variable was set, so these are AWS's example
+    /// credentials.
+    pub fn is_example(&self) -> bool {
+        self.example
+    }
+
+    /// [`Self::read`], with a notice on stderr (`program: ... not set; using
+    /// AWS's documented example credentials`) when it falls back to the
+    /// example credentials.
+    pub fn load(program: &str) -> Result<Self, String> {
+        let env = Self::read()
+            .map_err(|_| "set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither")?;
+        if env.example {
+            eprintln!(
+                "{program}: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; using AWS's documented example credentials"
+            );
+        }
+        Ok(env)
+    }
+
+    /// [`Self::read`], with a notice on stderr that names the example access
+    /// key id, and an error that names the missing variable.
+    pub fn load_detailed(program: &str) -> Result<Self, String> {
+        let env = Self::read().map_err(|e| e.to_string())?;
+        if env.example {
+            eprintln!(
+                "{program}: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set; \
+                 signing with AWS's example credentials ({EXAMPLE_ACCESS_KEY_ID})"
+            );
+        }
+        Ok(env)
     }
 
     pub fn credentials(&self) -> Result<Credentials<'_>, Error> {
@@ -49,7 +122,9 @@ impl EnvCredentials {
     }
 }
 
-/// `--time RFC3339` if given, else the system clock.
+/// `--time RFC3339` if given, else the system clock. (`SigningTime::now()`
+/// reads the clock with the crate's `std` feature; this keeps the examples
+/// building without it.)
 pub fn time(arg: Option<&str>) -> Result<SigningTime, String> {
     match arg {
         Some(t) => SigningTime::parse_rfc3339(t).map_err(|e| format!("--time {t}: {e}")),
@@ -58,7 +133,10 @@ pub fn time(arg: Option<&str>) -> Result<SigningTime, String> {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_err(|_| "the system clock is before 1970".to_owned())?
                 .as_secs();
-            SigningTime::from_unix_seconds(secs as i64).map_err(|e| e.to_string())
+            i64::try_from(secs)
+                .map_err(|_| Error::TimeOutOfRange)
+                .and_then(SigningTime::from_unix_seconds)
+                .map_err(|e| e.to_string())
         }
     }
 }
