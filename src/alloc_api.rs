@@ -2,7 +2,8 @@
 //!
 //! Each function sizes its buffer from the error of a first attempt
 //! ([`Error::BufferTooSmall`] says how much is needed), so the result is
-//! the same bytes the buffer API writes.
+//! the same bytes the buffer API writes. The AWS rules are those of
+//! [`crate::v4`]; see <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>.
 
 use alloc::string::String;
 use alloc::vec;

@@ -3,7 +3,8 @@
 //!
 //! Temporary credentials (from STS) carry a session token; where it goes is
 //! the scheme's business: the `X-Amz-Security-Token` header or query
-//! parameter for SigV4, the `SecurityToken` parameter for SigV2.
+//! parameter for SigV4, the `SecurityToken` parameter for SigV2. See
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_use-resources.html>.
 
 use core::fmt;
 

@@ -4,7 +4,8 @@
 //! [`presign_uri`] returns the presigned `http::Uri`. The host is the
 //! request's `Host` header or, when there is none, the URI's authority (then
 //! a `Host` header is added, since it is always signed). The request-target
-//! is the URI's path and query as they are.
+//! is the URI's path and query as they are. The AWS rules are those of
+//! [`crate::v4`]; see <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>.
 //!
 //! ```
 //! use awsig::{Credentials, SigningTime, http::{sign_request, BodyHash}, v4};

@@ -7,7 +7,7 @@
 //! change or drop (`user-agent`, `x-amzn-trace-id`, `connection`, `expect`,
 //! `transfer-encoding`, `te`, `upgrade`, `keep-alive`, `trailer`, `proxy-*`,
 //! the W3C trace headers) and `authorization` are never signed, as botocore
-//! and aws-c-auth do.
+//! and aws-c-auth do. See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request>.
 
 use core::cmp::Ordering;
 

@@ -3,6 +3,7 @@
 //! Hex SHA-256 of the body, a hash the caller computed (for bodies streamed
 //! from elsewhere), or one of the literal values AWS defines: `UNSIGNED-PAYLOAD`
 //! (S3 presigned URLs) and the `STREAMING-*` values of aws-chunked uploads.
+//! See <https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html>.
 
 use core::fmt;
 

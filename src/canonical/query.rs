@@ -9,6 +9,7 @@
 //! For presigned URLs the authentication parameters (`X-Amz-Algorithm`, ...)
 //! join the sort, and the same bytes become the query of the URL: one encoder
 //! for what is signed and what is sent.
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request>.
 
 use core::cmp::Ordering;
 

@@ -1,4 +1,6 @@
-//! The request-target as sent on the request line: `path[?query]`.
+//! The request-target as sent on the request line: `path[?query]` (RFC 9112
+//! §3.2, origin-form), from which the canonical URI and query are computed.
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request>.
 
 use crate::Error;
 

@@ -5,7 +5,7 @@
 //! requests keeps the key. The cache compares every part of the key's
 //! identity, the secret included (a cache keyed on the access key id alone
 //! signs with a stale secret after a rotation), and a new UTC day derives a
-//! new key.
+//! new key. See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#derive-signing-key>.
 
 use core::fmt;
 

@@ -2,6 +2,7 @@
 //!
 //! It binds a signature to one day, one region and one service; the signing
 //! key is derived along the same four steps.
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-string-to-sign>.
 
 use crate::time::DateStamp;
 

@@ -1,4 +1,6 @@
-//! The knobs of SigV4 that differ between services.
+//! The knobs of SigV4 that differ between services: S3 neither normalises
+//! nor double-encodes the path and wants `x-amz-content-sha256`. See
+//! <https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html>.
 
 /// Where the session token of temporary credentials goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -1,5 +1,6 @@
 //! From canonical request to signature: hash the canonical request as it is
 //! written, write the string to sign straight into the keyed HMAC state.
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#calculate-signature>.
 
 use core::fmt;
 

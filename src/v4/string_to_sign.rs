@@ -6,6 +6,8 @@
 //! 20150830/us-east-1/service/aws4_request \n (credential scope)
 //! hex(SHA-256(canonical request))
 //! ```
+//!
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-string-to-sign>.
 
 use crate::sink::Sink;
 use crate::time::AmzDate;

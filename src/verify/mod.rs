@@ -6,7 +6,11 @@
 //! together with a way to find the secret of an access key id and the
 //! current time. The result says who signed and what was signed, or why
 //! the request is refused. Signatures and session tokens are compared in
-//! constant time; no allocation is made.
+//! constant time; no allocation is made. AWS's rules for what a server
+//! accepts (15 minutes of clock skew, presigned URLs valid from `X-Amz-Date`
+//! for `X-Amz-Expires` seconds, at most 7 days) are described in
+//! <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>
+//! and <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>.
 //!
 //! ```
 //! use awsig::verify::{self, Policy, Secret};
