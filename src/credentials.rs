@@ -107,12 +107,13 @@ impl fmt::Debug for Credentials<'_> {
 }
 
 /// Whether `s` can stand as one `/`-separated part of a credential scope
-/// (`AKID/20150830/us-east-1/service/aws4_request`) and inside the
-/// `Authorization` header: non-empty, printable ASCII, no `/`, `,`, `=` or space.
+/// (`AKID/20150830/us-east-1/service/aws4_request`): non-empty, RFC 3986
+/// unreserved characters only (`A-Z a-z 0-9 - _ . ~`). Every access key id,
+/// region and service name AWS issues fits, and such a part reads the same
+/// in the `Authorization` header and, unencoded, in `X-Amz-Credential`, so a
+/// verifier parses exactly what a signer wrote.
 pub(crate) fn is_scope_part(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_graphic() && !matches!(b, b'/' | b',' | b'=' | b';'))
+    !s.is_empty() && s.bytes().all(crate::encode::is_unreserved)
 }
 
 #[cfg(test)]

@@ -24,9 +24,23 @@ const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 /// Whether `b` is an RFC 3986 unreserved character (never encoded).
 #[inline]
 #[must_use]
+#[allow(clippy::indexing_slicing)] // a `u8` always indexes a 256-entry table
 pub const fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+    UNRESERVED_TABLE[b as usize]
 }
+
+/// `is_unreserved` as a table: one load per byte on the hot encoding loops.
+#[allow(clippy::indexing_slicing)] // `i` < 256, checked by the loop
+const UNRESERVED_TABLE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+        i += 1;
+    }
+    t
+};
 
 #[inline]
 const fn hex_value(b: u8) -> Option<u8> {

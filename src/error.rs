@@ -56,16 +56,16 @@ pub enum Error {
     InvalidBucketName,
     /// A caller-supplied payload hash is not 64 lowercase hex digits.
     InvalidPayloadHash,
-    /// The access key id is empty or holds `/`, `,`, whitespace or a
-    /// non-printable character.
+    /// The access key id is empty or holds characters other than
+    /// `A-Z a-z 0-9 - _ . ~`.
     InvalidAccessKeyId,
     /// The secret access key is empty.
     EmptySecretAccessKey,
     /// The session token is empty or holds a control character.
     InvalidSessionToken,
-    /// The region is empty or holds `/`, `,`, whitespace or a non-printable character.
+    /// The region is empty or holds characters other than `A-Z a-z 0-9 - _ . ~`.
     InvalidRegion,
-    /// The service name is empty or holds `/`, `,`, whitespace or a non-printable character.
+    /// The service name is empty or holds characters other than `A-Z a-z 0-9 - _ . ~`.
     InvalidService,
     /// The time is outside the years 1970..=9999.
     TimeOutOfRange,
@@ -176,17 +176,17 @@ impl fmt::Display for Error {
                 f.write_str("a precomputed payload hash must be 64 lowercase hex digits (SHA-256)")
             }
             Error::InvalidAccessKeyId => f.write_str(
-                "the access key id must be non-empty printable ASCII without '/', ',' or spaces",
+                "the access key id must be non-empty and made of A-Z a-z 0-9 - _ . ~",
             ),
             Error::EmptySecretAccessKey => f.write_str("the secret access key is empty"),
             Error::InvalidSessionToken => {
                 f.write_str("the session token is empty or holds a control character")
             }
             Error::InvalidRegion => f.write_str(
-                "the region must be non-empty printable ASCII without '/', ',' or spaces (e.g. us-east-1)",
+                "the region must be non-empty and made of A-Z a-z 0-9 - _ . ~ (e.g. us-east-1)",
             ),
             Error::InvalidService => f.write_str(
-                "the service must be non-empty printable ASCII without '/', ',' or spaces (e.g. s3, sqs)",
+                "the service must be non-empty and made of A-Z a-z 0-9 - _ . ~ (e.g. s3, sqs)",
             ),
             Error::TimeOutOfRange => f.write_str("the signing time must be within the years 1970 to 9999"),
             Error::InvalidTimeFormat => f.write_str(

@@ -16,7 +16,26 @@ pub(crate) const CAP: usize = 128;
 /// that compare equal keep their input order (the sort is stable).
 ///
 /// `items` is called once per round and must yield the same sequence each time.
-pub(crate) fn for_each_sorted<T, I, C, F>(items: impl Fn() -> I, cmp: C, mut emit: F)
+pub(crate) fn for_each_sorted<T, I, C, F>(items: impl Fn() -> I, cmp: C, emit: F)
+where
+    T: Copy + Default,
+    I: Iterator<Item = T>,
+    C: Fn(&T, &T) -> Ordering,
+    F: FnMut(T),
+{
+    // Most requests have a handful of parameters and headers: a small array
+    // is cheaper to set up than the full one.
+    if items().nth(SMALL).is_none() {
+        sorted_rounds::<T, I, C, F, SMALL>(items, cmp, emit);
+    } else {
+        sorted_rounds::<T, I, C, F, CAP>(items, cmp, emit);
+    }
+}
+
+/// Items sorted in the small array.
+const SMALL: usize = 16;
+
+fn sorted_rounds<T, I, C, F, const N: usize>(items: impl Fn() -> I, cmp: C, mut emit: F)
 where
     T: Copy + Default,
     I: Iterator<Item = T>,
@@ -24,7 +43,7 @@ where
     F: FnMut(T),
 {
     let key = |a: &(T, usize), b: &(T, usize)| cmp(&a.0, &b.0).then(a.1.cmp(&b.1));
-    let mut buf = [(T::default(), 0usize); CAP];
+    let mut buf = [(T::default(), 0usize); N];
     let mut after: Option<(T, usize)> = None;
     loop {
         let mut n = 0;
@@ -34,19 +53,19 @@ where
             {
                 continue;
             }
-            if n < CAP {
+            if n < N {
                 if let Some(slot) = buf.get_mut(n) {
                     *slot = entry;
                 }
                 n += 1;
-                if n == CAP {
+                if n == N {
                     buf.sort_unstable_by(key);
                 }
             } else if buf
                 .last()
                 .is_some_and(|worst| key(&entry, worst) == Ordering::Less)
             {
-                // Keep the CAP smallest: insert in order, drop the largest.
+                // Keep the N smallest: insert in order, drop the largest.
                 let pos = buf.partition_point(|x| key(x, &entry) == Ordering::Less);
                 if let Some(tail) = buf.get_mut(pos..) {
                     tail.rotate_right(1);
@@ -57,13 +76,13 @@ where
             }
         }
         let round = buf.get_mut(..n).unwrap_or_default();
-        if n < CAP {
+        if n < N {
             round.sort_unstable_by(key);
         }
         for entry in round.iter() {
             emit(entry.0);
         }
-        if n < CAP {
+        if n < N {
             return;
         }
         after = buf.last().copied();
@@ -92,7 +111,17 @@ mod tests {
     fn sorts_small_and_large_stably() {
         check(&[]);
         check(&[3, 1, 2]);
-        for n in [CAP - 1, CAP, CAP + 1, 2 * CAP, 5 * CAP + 7, 1000] {
+        for n in [
+            SMALL - 1,
+            SMALL,
+            SMALL + 1,
+            CAP - 1,
+            CAP,
+            CAP + 1,
+            2 * CAP,
+            5 * CAP + 7,
+            1000,
+        ] {
             let v: Vec<u32> = (0..n as u32)
                 .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) % 97)
                 .collect();
