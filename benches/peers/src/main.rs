@@ -1,0 +1,174 @@
+//! `awsig-peers`: the non-timing side of the peers comparison.
+//!
+//! ```text
+//! awsig-peers check          sign W1-W3 with every implementation, check they agree
+//! awsig-peers allocs         median heap allocations per signature, per implementation
+//! awsig-peers floor W1 N     the SHA-256 floor of W1, N times (for callgrind)
+//! awsig-peers sign W1 N      awsig, cached key, N times (for callgrind)
+//! awsig-peers case W1        W1 as a conformance case with its expected result (JSON Lines)
+//! ```
+//!
+//! The timings are the criterion bench: `cargo bench -p awsig-peers`.
+
+use std::hint::black_box;
+use std::process::ExitCode;
+
+use awsig_peers::workloads::{self, AwsigSigner, EXPIRES_IN, Kind, TIME, Workload};
+use awsig_peers::{aws, counting, rusty, verify};
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+const USAGE: &str = "usage: awsig-peers check | allocs | floor W N | sign W N | case W";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let workload = |name: &str| {
+        workloads::by_name(name).unwrap_or_else(|| {
+            eprintln!("awsig-peers: no workload {name:?} (W1, W2, W3)");
+            std::process::exit(2)
+        })
+    };
+    let count = |n: &str| {
+        n.parse::<usize>().unwrap_or_else(|_| {
+            eprintln!("awsig-peers: {n:?} is not a count");
+            std::process::exit(2)
+        })
+    };
+    match args.as_slice() {
+        ["check"] => check(),
+        ["allocs"] => allocs(),
+        ["floor", w, n] => floor(&workload(w), count(n)),
+        ["sign", w, n] => sign(&workload(w), count(n)),
+        ["case", w] => case(&workload(w)),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn check() {
+    for w in workloads::all() {
+        let a = verify(&w);
+        println!(
+            "{}: signature {} (awsig, {}: equal)",
+            w.name,
+            a.signature,
+            a.peers.join(", ")
+        );
+    }
+}
+
+fn allocs() {
+    const RUNS: usize = 101;
+    println!("median heap allocations per signature (calls / bytes), {RUNS} signatures each");
+    println!("| workload | awsig cached | awsig uncached | aws-sigv4 | rusty-s3 |");
+    println!("| --- | --- | --- | --- | --- |");
+    for w in workloads::all() {
+        verify(&w);
+        let signer = AwsigSigner::new(&w);
+        let key = w.key();
+        let creds = w.credentials();
+        let mut buf = vec![0u8; 4096];
+        let cached = counting::median(RUNS, || signer.sign(&key, &mut buf).len());
+        let uncached = counting::median(RUNS, || {
+            let key = signer.derive(&creds);
+            signer.sign(&key, &mut buf).len()
+        });
+        let setup = aws::Setup::new(&w);
+        let params = setup.params(&w);
+        let aws = counting::median(RUNS, || aws::sign(&w, &setup.uri, &params));
+        let rusty = rusty::Setup::new(&w)
+            .zip(w.s3)
+            .map(|(setup, o)| counting::median(RUNS, || setup.sign(o.key)));
+        let cell = |(calls, bytes): (usize, usize)| format!("{calls} / {bytes} B");
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            w.name,
+            cell(cached),
+            cell(uncached),
+            cell(aws),
+            rusty.map_or("n/a".to_owned(), cell)
+        );
+    }
+}
+
+fn floor(w: &Workload, n: usize) {
+    let f = w.floor();
+    let mut acc = 0u8;
+    for _ in 0..n {
+        acc ^= black_box(f.run())[0];
+    }
+    println!("{}: floor x{n} (checksum {acc})", w.name);
+}
+
+fn sign(w: &Workload, n: usize) {
+    let signer = AwsigSigner::new(w);
+    let key = w.key();
+    let mut buf = vec![0u8; 4096];
+    let mut len = 0;
+    for _ in 0..n {
+        len += black_box(signer.sign(black_box(&key), &mut buf).len());
+    }
+    println!("{}: awsig x{n} ({len} bytes)", w.name);
+}
+
+/// The workload as a conformance case (`{"case", "expected"}`), its expected
+/// result awsig's own, emitted only once aws-sigv4 (and rusty-s3) agree.
+fn case(w: &Workload) {
+    verify(w);
+    let scheme = match w.kind {
+        Kind::Presign => "v4-query",
+        Kind::S3Presign => "s3-v4-query",
+        Kind::Headers => "v4-header",
+    };
+    let id = format!("bench/{}", w.name);
+    let headers: Vec<Value> = w.headers.iter().map(|(n, v)| json!([n, v])).collect();
+    let c = json!({
+        "id": id,
+        "scheme": scheme,
+        "request": {
+            "method": w.method,
+            "target": w.target,
+            "headers": headers,
+            "body_b64": base64::engine::general_purpose::STANDARD.encode(&w.body),
+        },
+        "credentials": {
+            "access_key_id": workloads::ACCESS_KEY_ID,
+            "secret_access_key": workloads::SECRET_ACCESS_KEY,
+            "session_token": w.session_token,
+        },
+        "region": w.region,
+        "service": w.service,
+        "time": TIME,
+        "expires_in": if w.is_presign() { Some(EXPIRES_IN) } else { None },
+        "payload": null,
+    });
+    let i = w.inspect();
+    let signer = AwsigSigner::new(w);
+    let key = w.key();
+    let (authorization, signed_target, added) = if w.is_presign() {
+        (None, Some(signer.presigned_target(&key)), None)
+    } else {
+        let added = signer.signed_headers(&key);
+        let authorization = added
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.clone());
+        let added: Vec<Value> = added.iter().map(|(n, v)| json!([n, v])).collect();
+        (authorization, None, Some(added))
+    };
+    let expected = json!({
+        "id": id,
+        "canonical_request": i.canonical_request,
+        "string_to_sign": i.string_to_sign,
+        "signature": i.signature,
+        "authorization": authorization,
+        "signed_target": signed_target,
+        "added_headers": added,
+        "error": null,
+    });
+    println!("{}", json!({"case": c, "expected": expected}));
+}
