@@ -143,15 +143,21 @@ fn signing_allocates_nothing() {
     // aws-chunked: every chunk header and the trailer.
     let (n, ok) = allocations_during(|| {
         let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
-        let req = Request::new("PUT", "/bucket/key", &s3_host).with_payload(Payload::StreamingSignedTrailer);
-        let seed = *v4::sign_headers(&key, time, &req, &SigningSettings::s3(), &mut buf).unwrap().signature();
-        let mut signer = v4::ChunkSigner::new(&key, time, &seed, v4::ChunkedMode::SignedWithTrailer).unwrap();
+        let req = Request::new("PUT", "/bucket/key", &s3_host)
+            .with_payload(Payload::StreamingSignedTrailer);
+        let seed = *v4::sign_headers(&key, time, &req, &SigningSettings::s3(), &mut buf)
+            .unwrap()
+            .signature();
+        let mut signer =
+            v4::ChunkSigner::new(&key, time, &seed, v4::ChunkedMode::SignedWithTrailer).unwrap();
         let mut out = [0u8; v4::MAX_CHUNK_HEADER + 128];
         let mut ok = true;
         for chunk in body.chunks(100).chain([&[][..]]) {
             ok &= signer.chunk_header(chunk, &mut out).is_ok();
         }
-        ok && signer.trailer(&[("x-amz-checksum-crc32", "sOO8/Q==")], &mut out).is_ok()
+        ok && signer
+            .trailer(&[("x-amz-checksum-crc32", "sOO8/Q==")], &mut out)
+            .is_ok()
     });
     assert!(ok);
     total += n;
