@@ -97,12 +97,20 @@ fn bench_v4a(c: &mut Criterion) {
     g.warm_up_time(Duration::from_secs(1));
     g.measurement_time(Duration::from_secs(3));
     g.bench_function("awsig/cached", |b| {
-        b.iter(|| black_box(v4a::presign(black_box(&key), time, &request, 3600, &settings, &mut buf).map(|p| p.as_str().len())));
+        b.iter(|| {
+            black_box(
+                v4a::presign(black_box(&key), time, &request, 3600, &settings, &mut buf)
+                    .map(|p| p.as_str().len()),
+            )
+        });
     });
     g.bench_function("awsig/uncached", |b| {
         b.iter(|| {
             let key = V4aSigningKey::derive(black_box(&creds), "s3", "*").expect("key");
-            black_box(v4a::presign(&key, time, &request, 3600, &settings, &mut buf).map(|p| p.as_str().len()))
+            black_box(
+                v4a::presign(&key, time, &request, 3600, &settings, &mut buf)
+                    .map(|p| p.as_str().len()),
+            )
         });
     });
     g.finish();

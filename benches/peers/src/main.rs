@@ -6,19 +6,22 @@
 //! awsig-peers floor W1 N     the SHA-256 floor of W1, N times (for callgrind)
 //! awsig-peers sign W1 N      awsig, cached key, N times (for callgrind)
 //! awsig-peers case W1        W1 as a conformance case with its expected result (JSON Lines)
+//! awsig-peers interleaved    medians with the implementations timed in turn, round by round
 //! ```
 //!
 //! The timings are the criterion bench: `cargo bench -p awsig-peers`.
 
 use std::hint::black_box;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use awsig_peers::workloads::{self, AwsigSigner, EXPIRES_IN, Kind, TIME, Workload};
 use awsig_peers::{aws, counting, rusty, verify};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-const USAGE: &str = "usage: awsig-peers check | allocs | floor W N | sign W N | case W";
+const USAGE: &str =
+    "usage: awsig-peers check | allocs | floor W N | sign W N | case W | interleaved [ROUNDS]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,6 +44,8 @@ fn main() -> ExitCode {
         ["floor", w, n] => floor(&workload(w), count(n)),
         ["sign", w, n] => sign(&workload(w), count(n)),
         ["case", w] => case(&workload(w)),
+        ["interleaved"] => interleaved(301),
+        ["interleaved", n] => interleaved(count(n).max(1)),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -171,4 +176,126 @@ fn case(w: &Workload) {
         "error": null,
     });
     println!("{}", json!({"case": c, "expected": expected}));
+}
+
+/// One implementation's signature, as a closure.
+type Timed<'a> = Box<dyn FnMut() + 'a>;
+
+/// Times every implementation of every workload in turn, round after round
+/// (each round a batch of ~1 ms per implementation, the order rotated), and
+/// prints the median time per signature of each, and the median over rounds
+/// of the ratios to the floor and of aws-sigv4 to awsig. A burst of load on
+/// a shared machine then hits a round of every implementation alike instead
+/// of one criterion benchmark, so the ratios stay meaningful.
+fn interleaved(rounds: usize) {
+    println!(
+        "interleaved, {rounds} rounds: median per signature; ratios are medians of per-round ratios"
+    );
+    println!(
+        "| workload | awsig cached | awsig uncached | aws-sigv4 | rusty-s3 | floor | cached x floor | aws-sigv4 / cached | aws-sigv4 / uncached |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    for w in workloads::all() {
+        verify(&w);
+        let floor = w.floor();
+        let signer = AwsigSigner::new(&w);
+        let key = w.key();
+        let creds = w.credentials();
+        let setup = aws::Setup::new(&w);
+        let params = setup.params(&w);
+        let rusty = rusty::Setup::new(&w).zip(w.s3);
+        let mut buf = vec![0u8; 4096];
+        let mut buf2 = vec![0u8; 4096];
+        let mut runs: Vec<(&str, Timed<'_>)> = vec![
+            (
+                "cached",
+                Box::new(|| {
+                    black_box(signer.sign(black_box(&key), &mut buf).len());
+                }),
+            ),
+            (
+                "uncached",
+                Box::new(|| {
+                    let key = signer.derive(black_box(&creds));
+                    black_box(signer.sign(&key, &mut buf2).len());
+                }),
+            ),
+            (
+                "aws-sigv4",
+                Box::new(|| {
+                    black_box(aws::sign(black_box(&w), &setup.uri, &params));
+                }),
+            ),
+            (
+                "floor",
+                Box::new(|| {
+                    black_box(floor.run());
+                }),
+            ),
+        ];
+        if let Some((setup, o)) = &rusty {
+            runs.push((
+                "rusty-s3",
+                Box::new(move || {
+                    black_box(setup.sign(black_box(o.key)));
+                }),
+            ));
+        }
+        // Batch sizes for ~1 ms each, after a warm-up.
+        let batches: Vec<u32> = runs
+            .iter_mut()
+            .map(|(_, f)| {
+                let start = Instant::now();
+                let mut n = 0u32;
+                while start.elapsed().as_millis() < 200 {
+                    f();
+                    n += 1;
+                }
+                (n / 200).max(1)
+            })
+            .collect();
+        let mut per: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); runs.len()];
+        for round in 0..rounds {
+            for k in 0..runs.len() {
+                let i = (k + round) % runs.len();
+                let (_, f) = &mut runs[i];
+                let start = Instant::now();
+                for _ in 0..batches[i] {
+                    f();
+                }
+                per[i].push(start.elapsed().as_nanos() as f64 / f64::from(batches[i]));
+            }
+        }
+        let names: Vec<&str> = runs.iter().map(|(n, _)| *n).collect();
+        let idx = |name: &str| names.iter().position(|n| *n == name);
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let ratio =
+            |a: usize, b: usize| median((0..rounds).map(|r| per[a][r] / per[b][r]).collect());
+        let cell = |name: &str| {
+            idx(name).map_or("n/a".to_owned(), |i| {
+                format!("{:.0} ns", median(per[i].clone()))
+            })
+        };
+        let (c, u, a, f) = (
+            idx("cached").unwrap_or(0),
+            idx("uncached").unwrap_or(0),
+            idx("aws-sigv4").unwrap_or(0),
+            idx("floor").unwrap_or(0),
+        );
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} |",
+            w.name,
+            cell("cached"),
+            cell("uncached"),
+            cell("aws-sigv4"),
+            cell("rusty-s3"),
+            cell("floor"),
+            ratio(c, f),
+            ratio(a, c),
+            ratio(a, u),
+        );
+    }
 }
