@@ -22,7 +22,9 @@ fn main() {
     let mut files = Vec::new();
     for p in paths {
         let p = std::path::PathBuf::from(p);
-        if p.is_dir() {
+        if !p.exists() {
+            eprintln!("skipping {}: no such file or directory", p.display());
+        } else if p.is_dir() {
             for e in std::fs::read_dir(&p).expect("read dir") {
                 files.push(e.expect("entry").path());
             }
