@@ -308,6 +308,11 @@ fn write_lowercase<S: Sink>(staged: &mut Staged<S>, name: &str) {
 
 /// Trimmed, each run of spaces/tabs/line breaks folded to one space.
 fn write_value<S: Sink>(staged: &mut Staged<S>, value: &str) {
+    // Most values (tokens, dates, hashes) hold no whitespace: one write.
+    if !value.bytes().any(is_fold_space) {
+        staged.put_str(value);
+        return;
+    }
     let mut first = true;
     for word in value.split(|c: char| c.is_ascii() && is_fold_space(c as u8)) {
         if word.is_empty() {
