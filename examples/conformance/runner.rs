@@ -123,11 +123,7 @@ fn payload_of<'a>(c: &'a Case<'a>) -> Payload<'a> {
         None if c.scheme == "s3-v4-query" => Payload::Unsigned,
         None if c.scheme == "s3-v4-chunked" => Payload::StreamingSigned,
         None => Payload::Body(&c.body),
-        Some("UNSIGNED-PAYLOAD") => Payload::Unsigned,
-        Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD") => Payload::StreamingSigned,
-        Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER") => Payload::StreamingSignedTrailer,
-        Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER") => Payload::StreamingUnsignedTrailer,
-        Some(hash) => Payload::Precomputed(hash),
+        Some(line) => Payload::from_line(line),
     }
 }
 

@@ -42,6 +42,36 @@ impl fmt::Debug for Payload<'_> {
     }
 }
 
+/// The literal payload lines AWS defines, with the payload each stands for.
+const LITERALS: [(&str, Payload<'static>); 4] = [
+    ("UNSIGNED-PAYLOAD", Payload::Unsigned),
+    (
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        Payload::StreamingSigned,
+    ),
+    (
+        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+        Payload::StreamingSignedTrailer,
+    ),
+    (
+        "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        Payload::StreamingUnsignedTrailer,
+    ),
+];
+
+impl<'a> Payload<'a> {
+    /// The payload a payload line stands for, as received in
+    /// `x-amz-content-sha256`: one of the literal values, or a hash
+    /// ([`Payload::Precomputed`], checked when it is used).
+    #[must_use]
+    pub fn from_line(line: &'a str) -> Self {
+        LITERALS
+            .iter()
+            .find(|(text, _)| *text == line)
+            .map_or(Payload::Precomputed(line), |(_, payload)| *payload)
+    }
+}
+
 /// The payload line as it is signed (and sent as `x-amz-content-sha256`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PayloadHash(Line);
@@ -76,14 +106,12 @@ impl PayloadHash {
                 }
                 Line::Hex(bytes)
             }
-            Payload::Unsigned => Line::Literal("UNSIGNED-PAYLOAD"),
-            Payload::StreamingSigned => Line::Literal("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
-            Payload::StreamingSignedTrailer => {
-                Line::Literal("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER")
-            }
-            Payload::StreamingUnsignedTrailer => {
-                Line::Literal("STREAMING-UNSIGNED-PAYLOAD-TRAILER")
-            }
+            literal => Line::Literal(
+                LITERALS
+                    .iter()
+                    .find(|(_, p)| *p == literal)
+                    .map_or("UNSIGNED-PAYLOAD", |(text, _)| text),
+            ),
         }))
     }
 

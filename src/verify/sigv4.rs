@@ -95,15 +95,7 @@ pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
                 _ => declared,
             }
         }
-        Some("UNSIGNED-PAYLOAD") => PayloadHash::of(&Payload::Unsigned)?,
-        Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD") => PayloadHash::of(&Payload::StreamingSigned)?,
-        Some("STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER") => {
-            PayloadHash::of(&Payload::StreamingSignedTrailer)?
-        }
-        Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER") => {
-            PayloadHash::of(&Payload::StreamingUnsignedTrailer)?
-        }
-        Some(_) => return Err(Rejection::Request(crate::Error::InvalidPayloadHash)),
+        Some(line) => PayloadHash::of(&Payload::from_line(line))?,
         None => PayloadHash::of(&request.payload)?,
     };
     finish(
