@@ -10,6 +10,7 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 
 use crate::Error;
+use crate::scan::{self, ByteClass, NeedsEncoding, NeedsEncodingInKey, Percent};
 use crate::sink::{Sink, Staged};
 
 /// Every byte but the unreserved set is encoded.
@@ -62,19 +63,36 @@ pub(crate) fn escape(b: u8) -> [u8; 3] {
     ]
 }
 
-/// Writes `bytes` with every byte outside the unreserved set (and outside
-/// `keep`, e.g. `/` for S3 keys) percent-encoded.
-pub(crate) fn encode_into<S: Sink>(sink: &mut S, bytes: &[u8], keep: &[u8]) {
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if is_unreserved(b) || keep.contains(&b) {
-            continue;
-        }
-        sink.put(bytes.get(run..i).unwrap_or_default());
-        sink.put(&escape(b));
-        run = i + 1;
+/// Writes `bytes` with every byte outside the unreserved set (and, when
+/// `keep_slash`, other than `/`, as in S3 object keys) percent-encoded.
+#[inline]
+pub(crate) fn encode_into<S: Sink>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
+    if keep_slash {
+        encode_runs::<S, NeedsEncodingInKey>(sink, bytes);
+    } else {
+        encode_runs::<S, NeedsEncoding>(sink, bytes);
     }
-    sink.put(bytes.get(run..).unwrap_or_default());
+}
+
+/// Copies runs of bytes that need no escape in one piece each, found
+/// sixteen bytes at a time; escapes that follow one another (non-ASCII
+/// text) are written without going back to the chunked scan.
+#[inline(always)]
+fn encode_runs<S: Sink, C: ByteClass>(sink: &mut S, bytes: &[u8]) {
+    let mut rest = bytes;
+    while let Some(at) = scan::position::<C>(rest) {
+        let (run, mut tail) = rest.split_at(at);
+        sink.put(run);
+        while let Some((&b, after)) = tail.split_first() {
+            sink.put(&escape(b));
+            tail = after;
+            if !tail.first().is_some_and(|&next| C::TABLE[usize::from(next)]) {
+                break;
+            }
+        }
+        rest = tail;
+    }
+    sink.put(rest);
 }
 
 /// Writes `raw` (percent-encoded as sent, already validated) in canonical
@@ -98,7 +116,7 @@ pub(crate) fn reencode_into<S: Sink>(sink: &mut S, raw: &str) {
 /// encoding leave it unchanged.
 #[inline]
 pub(crate) fn is_plain(raw: &str) -> bool {
-    raw.bytes().all(is_unreserved)
+    !scan::any::<NeedsEncoding>(raw.as_bytes())
 }
 
 /// Checks every `%` of `raw` is followed by two hex digits; `offset` is the
@@ -108,7 +126,7 @@ pub(crate) fn check_escapes(raw: &str, offset: usize) -> Result<(), Error> {
     let mut i = 0;
     while let Some(p) = b
         .get(i..)
-        .and_then(|rest| rest.iter().position(|&c| c == b'%'))
+        .and_then(scan::position::<Percent>)
     {
         let at = i + p;
         let ok = b.get(at + 1).copied().and_then(hex_value).is_some()
@@ -281,7 +299,7 @@ mod tests {
     #[test]
     fn encodes_with_keep_set() {
         let mut v: Vec<u8> = Vec::new();
-        encode_into(&mut v, "a/b c~".as_bytes(), b"/");
+        encode_into(&mut v, "a/b c~".as_bytes(), true);
         assert_eq!(v, b"a/b%20c~");
         let via_crate: String =
             percent_encoding::percent_encode(b"a/b c~", UNRESERVED_SET).collect();

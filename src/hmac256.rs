@@ -53,7 +53,24 @@ impl Sha256Stream {
         }
     }
 
-    pub(crate) fn update(&mut self, mut data: &[u8]) {
+    /// Appends `data`. Pieces that do not complete the block (most pieces
+    /// of a canonical request: separators, names, short values) are only
+    /// copied, inline.
+    #[inline]
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        let end = self.used + data.len();
+        if end < 64
+            && let Some(dst) = self.block.get_mut(self.used..end)
+        {
+            dst.copy_from_slice(data);
+            self.used = end;
+            self.len = self.len.wrapping_add(data.len() as u64);
+            return;
+        }
+        self.update_blocks(data);
+    }
+
+    fn update_blocks(&mut self, mut data: &[u8]) {
         self.len = self.len.wrapping_add(data.len() as u64);
         if self.used > 0 {
             let take = (64 - self.used).min(data.len());
@@ -199,6 +216,13 @@ impl HmacState {
 impl Drop for HmacState {
     fn drop(&mut self) {
         wipe_words(&mut self.outer);
+    }
+}
+
+impl Sink for Sha256Stream {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.update(bytes);
     }
 }
 

@@ -61,6 +61,7 @@ mod hmac256;
 #[cfg(feature = "http")]
 pub mod http;
 mod request;
+mod scan;
 pub mod s3;
 mod sink;
 mod sort;

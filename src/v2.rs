@@ -347,7 +347,7 @@ fn run<'o, D: Sink>(
     // 32 bytes always encode to 44 base64 characters.
     let _ = STANDARD.encode_slice(digest, &mut signature);
     buf.put(b"&Signature=");
-    encode_into(&mut buf, &signature, b"");
+    encode_into(&mut buf, &signature, false);
     Ok(V2Signed {
         text: buf.finish()?,
         signature,

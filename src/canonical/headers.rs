@@ -13,7 +13,7 @@ use core::cmp::Ordering;
 
 use crate::Error;
 use crate::encode::encode_into;
-use crate::sink::{Sink, Staged};
+use crate::sink::Sink;
 use crate::sort::for_each_sorted;
 
 /// Header names never signed (compared ignoring ASCII case).
@@ -48,11 +48,18 @@ fn is_tchar(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
-/// Whether `b` may appear in a header value: anything but control bytes,
-/// except TAB and the LF of an obs-fold line break.
-fn is_value_byte(b: u8) -> bool {
-    !(b < 0x20 || b == 0x7f) || b == b'\t' || b == b'\n'
-}
+crate::scan::byte_class!(
+    /// Bytes a header value may not hold: control characters but TAB and
+    /// the LF of an obs-fold line break.
+    NotInValue,
+    |b| ((b < 0x20) | (b == 0x7f)) & (b != b'\t') & (b != b'\n')
+);
+
+crate::scan::byte_class!(
+    /// Whitespace folded to one space: space, TAB, LF (obs-fold).
+    FoldSpace,
+    |b| (b == b' ') | (b == b'\t') | (b == b'\n')
+);
 
 fn is_fold_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n')
@@ -169,7 +176,7 @@ impl<'a> Headers<'a> {
             if name.is_empty() || !name.bytes().all(is_tchar) {
                 return Err(Error::InvalidHeaderName);
             }
-            if !value.bytes().all(is_value_byte) {
+            if crate::scan::any::<NotInValue>(value.as_bytes()) {
                 return Err(Error::InvalidHeaderValue);
             }
             if name.eq_ignore_ascii_case("host") {
@@ -237,23 +244,22 @@ impl<'a> Headers<'a> {
     /// Writes `name:value\n` per signed name, values of repeated names joined
     /// with `,` in arrival order.
     pub(crate) fn write_canonical_headers<S: Sink>(&self, sink: &mut S) {
-        let mut staged = Staged::new(sink);
         let mut prev: Option<&str> = None;
         self.sorted(|(name, value)| {
             if prev.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
-                staged.byte(b',');
+                sink.put(b",");
             } else {
                 if prev.is_some() {
-                    staged.byte(b'\n');
+                    sink.put(b"\n");
                 }
-                write_lowercase(&mut staged, name);
-                staged.byte(b':');
+                write_lowercase(sink, name);
+                sink.put(b":");
             }
-            write_value(&mut staged, value);
+            write_value(sink, value);
             prev = Some(name);
         });
         if prev.is_some() {
-            staged.byte(b'\n');
+            sink.put(b"\n");
         }
     }
 
@@ -261,14 +267,13 @@ impl<'a> Headers<'a> {
     /// separated by `sep` (`;` in the canonical request, `%3B` in a query),
     /// percent-encoded when `encode` (inside a query value).
     pub(crate) fn write_signed_headers<S: Sink>(&self, sink: &mut S, sep: &[u8], encode: bool) {
-        let mut staged = Staged::new(sink);
         let mut prev: Option<&str> = None;
         self.sorted(|(name, _)| {
             if prev.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
                 return;
             }
             if prev.is_some() {
-                staged.put(sep);
+                sink.put(sep);
             }
             if encode && !name.bytes().all(crate::encode::is_unreserved) {
                 let mut lower = [0u8; 64];
@@ -279,11 +284,11 @@ impl<'a> Headers<'a> {
                     for (o, c) in out.iter_mut().zip(chunk) {
                         *o = c.to_ascii_lowercase();
                     }
-                    encode_into(&mut staged, out, b"");
+                    encode_into(sink, out, false);
                     rest = tail;
                 }
             } else {
-                write_lowercase(&mut staged, name);
+                write_lowercase(sink, name);
             }
             prev = Some(name);
         });
@@ -296,21 +301,27 @@ fn cmp_names(a: &str, b: &str) -> Ordering {
         .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
-fn write_lowercase<S: Sink>(staged: &mut Staged<S>, name: &str) {
-    if name.bytes().any(|c| c.is_ascii_uppercase()) {
-        for c in name.bytes() {
-            staged.byte(c.to_ascii_lowercase());
+fn write_lowercase<S: Sink>(sink: &mut S, name: &str) {
+    if !crate::scan::any::<crate::scan::Uppercase>(name.as_bytes()) {
+        sink.put_str(name);
+        return;
+    }
+    // Lowercased through a small stack buffer: one write per 64 bytes.
+    let mut lower = [0u8; 64];
+    for chunk in name.as_bytes().chunks(lower.len()) {
+        let out = lower.get_mut(..chunk.len()).unwrap_or_default();
+        for (o, c) in out.iter_mut().zip(chunk) {
+            *o = c.to_ascii_lowercase();
         }
-    } else {
-        staged.put_str(name);
+        sink.put(out);
     }
 }
 
 /// Trimmed, each run of spaces/tabs/line breaks folded to one space.
-fn write_value<S: Sink>(staged: &mut Staged<S>, value: &str) {
+fn write_value<S: Sink>(sink: &mut S, value: &str) {
     // Most values (tokens, dates, hashes) hold no whitespace: one write.
-    if !value.bytes().any(is_fold_space) {
-        staged.put_str(value);
+    if !crate::scan::any::<FoldSpace>(value.as_bytes()) {
+        sink.put_str(value);
         return;
     }
     let mut first = true;
@@ -319,10 +330,10 @@ fn write_value<S: Sink>(staged: &mut Staged<S>, value: &str) {
             continue;
         }
         if !first {
-            staged.byte(b' ');
+            sink.put(b" ");
         }
         first = false;
-        staged.put_str(word);
+        sink.put_str(word);
     }
 }
 

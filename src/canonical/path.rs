@@ -33,7 +33,7 @@ pub(crate) fn check(path: &str, double_encode: bool) -> Result<(), Error> {
 pub(crate) fn write<S: Sink>(sink: &mut S, path: &str, normalize: bool, double_encode: bool) {
     let seg_out = |sink: &mut S, seg: &str| {
         if double_encode {
-            encode_into(sink, seg.as_bytes(), b"/");
+            encode_into(sink, seg.as_bytes(), true);
         } else {
             sink.put_str(seg);
         }

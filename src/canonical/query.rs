@@ -145,13 +145,13 @@ impl<'a> Param<'a> {
         match self.value {
             Value::Empty => {}
             Value::Raw(raw) => reencode_into(sink, raw),
-            Value::Text(text) => encode_into(sink, text.as_bytes(), b""),
+            Value::Text(text) => encode_into(sink, text.as_bytes(), false),
             Value::Credential(parts) => {
                 for (i, part) in parts.iter().enumerate() {
                     if i > 0 {
                         sink.put(b"%2F");
                     }
-                    encode_into(sink, part.as_bytes(), b"");
+                    encode_into(sink, part.as_bytes(), false);
                 }
             }
             Value::SignedHeaders(headers) => headers.write_signed_headers(sink, b"%3B", true),

@@ -4,6 +4,12 @@
 
 use crate::Error;
 
+crate::scan::byte_class!(
+    /// Control characters and `#`, never part of a request-target.
+    NotInTarget,
+    |b| (b < 0x20) | (b == 0x7f) | (b == b'#')
+);
+
 /// A checked request-target split into path and query (without the `?`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Target<'a> {
@@ -25,10 +31,7 @@ impl<'a> Target<'a> {
         if !target.starts_with('/') {
             return Err(Error::TargetNotAbsolute);
         }
-        if let Some(at) = target
-            .bytes()
-            .position(|b| b < 0x20 || b == 0x7f || b == b'#')
-        {
+        if let Some(at) = crate::scan::position::<NotInTarget>(target.as_bytes()) {
             let byte = target.as_bytes().get(at).copied().unwrap_or_default();
             return Err(Error::InvalidTargetByte { byte, at });
         }

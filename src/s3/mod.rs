@@ -109,12 +109,12 @@ impl<'a> Bucket<'a> {
                 sink.put(b"/");
             }
         }
-        encode_into(sink, object_key.as_bytes(), b"/");
+        encode_into(sink, object_key.as_bytes(), true);
         for (i, (k, v)) in query.iter().enumerate() {
             sink.put(if i == 0 { b"?" } else { b"&" });
-            encode_into(sink, k.as_bytes(), b"");
+            encode_into(sink, k.as_bytes(), false);
             sink.put(b"=");
-            encode_into(sink, v.as_bytes(), b"");
+            encode_into(sink, v.as_bytes(), false);
         }
     }
 }

@@ -288,7 +288,7 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     buf.put_str(signature.as_str());
     if let (Some(t), None) = (token, signed_token) {
         buf.put(b"&X-Amz-Security-Token=");
-        encode_into(&mut buf, t.as_bytes(), b"");
+        encode_into(&mut buf, t.as_bytes(), false);
     }
     Ok(Presigned {
         text: buf.finish()?,

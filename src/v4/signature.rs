@@ -4,11 +4,10 @@
 
 use core::fmt;
 
-use sha2::{Digest, Sha256};
-
 use crate::canonical::payload::hex64;
 use crate::canonical::request::{CanonicalRequest, Copies};
-use crate::sink::{FmtSink, Sink, Staged, Tee};
+use crate::hmac256::Sha256Stream;
+use crate::sink::{FmtSink, Sink, Tee};
 use crate::time::AmzDate;
 use crate::v4::algorithm::{KeyKind, ScopeParts};
 use crate::v4::string_to_sign;
@@ -160,12 +159,9 @@ pub(crate) fn feed<K: KeyKind, O: Sink, D1: Sink, D2: Sink>(
     cr_trace: D1,
     sts_trace: D2,
 ) -> K::State {
-    let mut hasher = Sha256::new();
-    {
-        let mut sink = Staged::new(Tee(&mut hasher, cr_trace));
-        request.write(&mut sink, copies);
-    }
-    let hash = hex64(&hasher.finalize().into());
+    let mut hasher = Sha256Stream::new();
+    request.write(&mut Tee(&mut hasher, cr_trace), copies);
+    let hash = hex64(&hasher.finalize());
     let mut state = key.start();
     string_to_sign::write(
         &mut Tee(&mut state, sts_trace),
