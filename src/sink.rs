@@ -85,6 +85,15 @@ impl<'b> OutBuf<'b> {
         self.needed
     }
 
+    /// The bytes written at `range` (positions as [`OutBuf::position`]
+    /// counts them), when they fit in the buffer.
+    pub(crate) fn written(&self, range: core::ops::Range<usize>) -> Option<&[u8]> {
+        if range.end > self.len {
+            return None;
+        }
+        self.buf.get(range)
+    }
+
     /// Skips `n` bytes (zeroed), to be filled in later through
     /// [`OutBuf::finish_bytes`].
     pub(crate) fn reserve(&mut self, n: usize) {

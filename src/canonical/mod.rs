@@ -4,7 +4,7 @@
 //! CanonicalRequest =
 //!   HTTPMethod + '\n' +
 //!   CanonicalURI + '\n' +          (path.rs)
-//!   CanonicalQueryString + '\n' +  (query.rs)
+//!   CanonicalQueryString + '\n' +  (query.rs, params.rs)
 //!   CanonicalHeaders + '\n' +      (headers.rs)
 //!   SignedHeaders + '\n' +         (headers.rs)
 //!   HashedPayload                  (payload.rs)
@@ -15,6 +15,7 @@
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request>.
 
 pub mod headers;
+pub(crate) mod params;
 pub mod path;
 pub mod payload;
 pub mod query;

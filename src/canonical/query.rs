@@ -114,6 +114,16 @@ impl<'a> Param<'a> {
         }
     }
 
+    /// Orders added parameters by key.
+    pub(crate) fn key_cmp(&self, other: &Self) -> Ordering {
+        cmp_canonical(self.key, self.key_plain, other.key, other.key_plain)
+    }
+
+    /// Whether this parameter's key sorts before the raw `key`.
+    pub(crate) fn key_before(&self, key: &str, plain: bool) -> bool {
+        cmp_canonical(self.key, self.key_plain, key, plain) == Ordering::Less
+    }
+
     fn cmp(&self, other: &Self) -> Ordering {
         cmp_canonical(self.key, self.key_plain, other.key, other.key_plain).then_with(|| {
             match (self.value, other.value) {
@@ -139,11 +149,16 @@ impl<'a> Param<'a> {
             })
     }
 
-    fn write<S: Sink>(&self, sink: &mut S) {
-        reencode_into(sink, self.key);
+    pub(crate) fn write<S: Sink>(&self, sink: &mut S) {
+        if self.key_plain {
+            sink.put_str(self.key);
+        } else {
+            reencode_into(sink, self.key);
+        }
         sink.put(b"=");
         match self.value {
             Value::Empty => {}
+            Value::Raw(raw) if self.value_plain => sink.put_str(raw),
             Value::Raw(raw) => reencode_into(sink, raw),
             Value::Text(text) => encode_into(sink, text.as_bytes(), false),
             Value::Credential(parts) => {

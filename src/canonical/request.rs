@@ -1,29 +1,55 @@
 //! The canonical request: the six parts in order, streamed into one sink.
 
 use crate::canonical::headers::Headers;
-use crate::canonical::query::{self, Param};
-use crate::canonical::{path, target::Target};
+use crate::canonical::params::Params;
+use crate::canonical::path;
+use crate::canonical::query::Param;
 use crate::sink::{Gate, Sink, Tee};
 
 /// Everything the canonical request is made of, checked beforehand.
 pub(crate) struct CanonicalRequest<'a> {
     pub method: &'a str,
-    pub target: Target<'a>,
+    /// The path as sent.
+    pub path: &'a str,
     pub normalize_path: bool,
     pub double_encode_path: bool,
-    pub query_added: &'a [Param<'a>],
-    /// Received parameters left out (verification: `X-Amz-Signature`).
-    pub query_skip: &'a [&'a str],
+    pub query: CanonicalQuery<'a>,
     pub headers: &'a Headers<'a>,
     pub payload: &'a str,
 }
 
+/// Where the canonical query string comes from.
+#[derive(Clone, Copy)]
+pub(crate) enum CanonicalQuery<'a> {
+    /// The request's parameters, with the `added` ones merged in and the
+    /// `skip` ones (verification: `X-Amz-Signature`) left out.
+    Params {
+        params: &'a Params<'a>,
+        added: &'a [Param<'a>],
+        skip: &'a [&'a str],
+    },
+    /// Written already, in canonical form: the query of a presigned URL,
+    /// hashed from the caller's buffer rather than produced twice.
+    Written(&'a [u8]),
+}
+
+impl CanonicalQuery<'_> {
+    pub(crate) fn write<S: Sink>(&self, sink: &mut S) {
+        match *self {
+            Self::Params {
+                params,
+                added,
+                skip,
+            } => params.write(sink, added, skip),
+            Self::Written(bytes) => sink.put(bytes),
+        }
+    }
+}
+
 /// Which parts of the canonical request are also copied into `out` while
-/// they are hashed: `?` + the query into a presigned
-/// target, the signed header names into an `Authorization` value.
+/// they are hashed: the signed header names into an `Authorization` value.
 pub(crate) struct Copies<O> {
     pub out: O,
-    pub query: bool,
     pub signed_headers: bool,
 }
 
@@ -31,22 +57,9 @@ impl CanonicalRequest<'_> {
     pub(crate) fn write<S: Sink, O: Sink>(&self, sink: &mut S, copies: &mut Copies<O>) {
         sink.put_str(self.method);
         sink.put(b"\n");
-        path::write(
-            sink,
-            self.target.path,
-            self.normalize_path,
-            self.double_encode_path,
-        );
+        path::write(sink, self.path, self.normalize_path, self.double_encode_path);
         sink.put(b"\n");
-        if copies.query {
-            copies.out.put(b"?");
-        }
-        query::write(
-            &mut Tee(&mut *sink, Gate(&mut copies.out, copies.query)),
-            self.target.query,
-            self.query_added,
-            self.query_skip,
-        );
+        self.query.write(sink);
         sink.put(b"\n");
         self.headers.write_canonical_headers(sink);
         sink.put(b"\n");

@@ -11,10 +11,11 @@
 use crate::canonical::headers::Headers;
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::query::{Param, Value};
-use crate::canonical::request::{CanonicalRequest, Copies, check_method};
-use crate::canonical::{path, query, target::Target};
+use crate::canonical::params::Params;
+use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
+use crate::canonical::{path, target::Target};
 use crate::encode::encode_into;
-use crate::sink::{OutBuf, Sink};
+use crate::sink::{Discard, OutBuf, Sink};
 use crate::v4::algorithm::KeyKind;
 use crate::v4::signature::{NoTrace, Signature, Trace, Tracer};
 use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
@@ -204,7 +205,7 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     check_method(request.method)?;
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;
-    query::check(target.query, target.query_offset, &AUTH_PARAMETERS)?;
+    let query = Params::parse(target.query, target.query_offset, &AUTH_PARAMETERS)?;
     let payload = match request.payload {
         Payload::Body(_) if settings.presign_unsigned_payload => Payload::Unsigned,
         other => other,
@@ -268,19 +269,33 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     // The path is sent as given: services other than S3 canonicalise what
     // they receive, and S3 signs it verbatim.
     buf.put_str(target.path);
+    buf.put(b"?");
+    // The query of the URL is the canonical query string: written once,
+    // into the URL, and hashed from there.
+    let added = params.get(..n_params).unwrap_or_default();
+    let query_start = buf.position();
+    query.write(&mut buf, added, &[]);
+    let written = buf.written(query_start..buf.position());
     let canonical = CanonicalRequest {
         method: request.method,
-        target,
+        path: target.path,
         normalize_path: settings.normalize_path,
         double_encode_path: settings.double_encode_path,
-        query_added: params.get(..n_params).unwrap_or_default(),
-        query_skip: &[],
+        // When it did not fit, the signature is still computed (so that
+        // the error can tell the size needed), from the parameters.
+        query: written.map_or(
+            CanonicalQuery::Params {
+                params: &query,
+                added,
+                skip: &[],
+            },
+            CanonicalQuery::Written,
+        ),
         headers: &headers,
         payload: payload.as_str(),
     };
     let mut copies = Copies {
-        out: &mut buf,
-        query: true,
+        out: Discard,
         signed_headers: false,
     };
     let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;

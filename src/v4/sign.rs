@@ -8,8 +8,9 @@
 
 use crate::canonical::headers::Headers;
 use crate::canonical::payload::PayloadHash;
-use crate::canonical::request::{CanonicalRequest, Copies, check_method};
-use crate::canonical::{path, query, target::Target};
+use crate::canonical::params::Params;
+use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
+use crate::canonical::{path, target::Target};
 use crate::sink::{OutBuf, Sink};
 use crate::time::AmzDate;
 use crate::v4::algorithm::KeyKind;
@@ -139,7 +140,7 @@ pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
     check_method(request.method)?;
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;
-    query::check(target.query, target.query_offset, &[])?;
+    let params = Params::parse(target.query, target.query_offset, &[])?;
     let payload = PayloadHash::of(&request.payload)?;
     let amz_date = time.amz_date();
     let token = key.session_token();
@@ -195,17 +196,19 @@ pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
     buf.put(b", SignedHeaders=");
     let canonical = CanonicalRequest {
         method: request.method,
-        target,
+        path: target.path,
         normalize_path: settings.normalize_path,
         double_encode_path: settings.double_encode_path,
-        query_added: &[],
-        query_skip: &[],
+        query: CanonicalQuery::Params {
+            params: &params,
+            added: &[],
+            skip: &[],
+        },
         headers: &headers,
         payload: payload.as_str(),
     };
     let mut copies = Copies {
         out: &mut buf,
-        query: false,
         signed_headers: true,
     };
     let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;

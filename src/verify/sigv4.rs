@@ -3,9 +3,10 @@
 use crate::Payload;
 use crate::canonical::headers::{Headers, NameList};
 use crate::canonical::payload::PayloadHash;
-use crate::canonical::request::{CanonicalRequest, Copies, check_method};
+use crate::canonical::params::Params;
+use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
 use crate::canonical::target::Target;
-use crate::canonical::{path, query};
+use crate::canonical::path;
 use crate::sink::Discard;
 use crate::v4::algorithm::KeyKind;
 use crate::v4::presign::MAX_EXPIRES;
@@ -227,7 +228,7 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         .settings
         .unwrap_or_else(|| SigningSettings::for_service(c.service));
     path::check(target.path, settings.double_encode_path)?;
-    query::check(target.query, target.query_offset, &[])?;
+    let params = Params::parse(target.query, target.query_offset, &[])?;
     Headers::check_received(request.headers)?;
 
     let secret = lookup
@@ -255,11 +256,14 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
     let headers = Headers::named(request.headers, claimed.signed_headers);
     let canonical = CanonicalRequest {
         method: request.method,
-        target,
+        path: target.path,
         normalize_path: settings.normalize_path,
         double_encode_path: settings.double_encode_path,
-        query_added: &[],
-        query_skip: skip,
+        query: CanonicalQuery::Params {
+            params: &params,
+            added: &[],
+            skip,
+        },
         headers: &headers,
         payload: payload.as_str(),
     };
@@ -284,7 +288,6 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
                     .map_err(|_| Rejection::UnknownAccessKey)?;
                 let mut copies = Copies {
                     out: Discard,
-                    query: false,
                     signed_headers: false,
                 };
                 let date = claimed.signed_at.date_stamp();
@@ -338,7 +341,6 @@ fn signature_matches<K: KeyKind>(
 ) -> bool {
     let mut copies = Copies {
         out: Discard,
-        query: false,
         signed_headers: false,
     };
     let date = claimed.signed_at.date_stamp();

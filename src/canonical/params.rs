@@ -1,0 +1,334 @@
+//! The query as sent, read once: one span per parameter, every byte
+//! validated in the same pass, the spans sorted in canonical order.
+//!
+//! Checking, sorting and writing the canonical query string each used to
+//! split the query again; here the split happens once, into a fixed array
+//! on the stack that also records which keys and values are already
+//! canonical (only unreserved bytes), so that writing them is one copy.
+//! Queries with more parameters than the array holds (or longer than
+//! 64 KiB, beyond 16-bit offsets) are validated the same way and sorted by
+//! [`crate::sort`], which has no size limit.
+
+use core::cmp::Ordering;
+
+use crate::Error;
+use crate::canonical::query::{self, Param, decoded_eq, decoded_eq_ignore_case};
+use crate::encode::{cmp_canonical, decodes_to_utf8, reencode_into};
+use crate::scan::{self, NeedsEncoding};
+use crate::sink::Sink;
+
+/// Parameters sorted on the stack; more go through [`crate::sort`].
+pub(crate) const STACK_PARAMS: usize = 64;
+
+const KEY_PLAIN: u8 = 1;
+const VALUE_PLAIN: u8 = 2;
+
+/// One parameter: `query[start..eq]` is the key, `query[eq + 1..end]` the
+/// value (empty when `eq == end`: no `=`).
+#[derive(Clone, Copy, Default)]
+struct Span {
+    start: u16,
+    eq: u16,
+    end: u16,
+    plain: u8,
+}
+
+/// A checked query and its parameters in canonical order.
+pub(crate) struct Params<'a> {
+    query: &'a str,
+    spans: [Span; STACK_PARAMS],
+    len: usize,
+    /// Too many parameters (or too long a query) for `spans`.
+    spilled: bool,
+}
+
+impl<'a> Params<'a> {
+    /// Checks `query` (as sent, without `?`) and sorts its parameters:
+    /// well-formed escapes (`offset` is the query's position in the
+    /// target, for the error), UTF-8 after decoding, and no key equal,
+    /// ignoring ASCII case, to one of the `refused` names.
+    pub(crate) fn parse(query: &'a str, offset: usize, refused: &[&str]) -> Result<Self, Error> {
+        let mut params = Self {
+            query,
+            spans: [Span::default(); STACK_PARAMS],
+            len: 0,
+            spilled: query.len() > usize::from(u16::MAX),
+        };
+        let bytes = query.as_bytes();
+        let mut start = 0;
+        let mut eq: Option<usize> = None;
+        let mut plain = KEY_PLAIN | VALUE_PLAIN;
+        // Whether the key / value holds an escape of a byte >= 0x80: only
+        // then can its decoding fail to be UTF-8 (raw bytes come from a `&str`).
+        let mut high = [false; 2];
+        // Errors found in a parameter wait until every escape of the query
+        // has been checked: a malformed escape is reported first, wherever it is.
+        let mut deferred = None;
+        let mut i = 0;
+        loop {
+            let at = bytes
+                .get(i..)
+                .and_then(scan::position::<NeedsEncoding>)
+                .map_or(bytes.len(), |p| i + p);
+            let in_value = usize::from(eq.is_some());
+            match bytes.get(at).copied() {
+                Some(b'=') if eq.is_none() => {
+                    eq = Some(at);
+                    i = at + 1;
+                }
+                Some(b'%') => {
+                    let hex = |k: usize| bytes.get(at + k).copied().and_then(hex_value);
+                    let (Some(h), Some(l)) = (hex(1), hex(2)) else {
+                        return Err(Error::MalformedPercentEscape { at: offset + at });
+                    };
+                    if let Some(flag) = high.get_mut(in_value) {
+                        *flag |= (h << 4 | l) >= 0x80;
+                    }
+                    plain &= !(KEY_PLAIN << in_value);
+                    i = at + 3;
+                }
+                Some(b'&') | None => {
+                    if at > start && deferred.is_none() {
+                        deferred = params
+                            .push(start, eq.unwrap_or(at), at, plain, high, refused)
+                            .err();
+                    }
+                    if at >= bytes.len() {
+                        break;
+                    }
+                    start = at + 1;
+                    eq = None;
+                    plain = KEY_PLAIN | VALUE_PLAIN;
+                    high = [false; 2];
+                    i = at + 1;
+                }
+                Some(_) => {
+                    plain &= !(KEY_PLAIN << in_value);
+                    i = at + 1;
+                }
+            }
+        }
+        if let Some(e) = deferred {
+            return Err(e);
+        }
+        if !params.spilled {
+            params.sort();
+        }
+        Ok(params)
+    }
+
+    fn push(
+        &mut self,
+        start: usize,
+        eq: usize,
+        end: usize,
+        plain: u8,
+        high: [bool; 2],
+        refused: &[&str],
+    ) -> Result<(), Error> {
+        let key = self.query.get(start..eq).unwrap_or_default();
+        let value = self.query.get(eq + 1..end).unwrap_or_default();
+        if (high[0] && !decodes_to_utf8(key)) || (high[1] && !decodes_to_utf8(value)) {
+            return Err(Error::QueryNotUtf8);
+        }
+        // A key decodes to at most its own length: shorter keys cannot be
+        // one of the names, and most are.
+        if refused
+            .iter()
+            .any(|name| key.len() >= name.len() && decoded_eq_ignore_case(key, name))
+        {
+            return Err(Error::AuthParameterPresent);
+        }
+        if self.spilled {
+            return Ok(());
+        }
+        match self.spans.get_mut(self.len) {
+            // `spilled` is false: offsets fit in `u16`.
+            Some(slot) => {
+                *slot = Span {
+                    start: start as u16,
+                    eq: eq as u16,
+                    end: end as u16,
+                    plain,
+                };
+                self.len += 1;
+            }
+            None => self.spilled = true,
+        }
+        Ok(())
+    }
+
+    fn key(&self, s: &Span) -> &'a str {
+        self.query
+            .get(usize::from(s.start)..usize::from(s.eq))
+            .unwrap_or_default()
+    }
+
+    fn value(&self, s: &Span) -> &'a str {
+        self.query
+            .get(usize::from(s.eq) + 1..usize::from(s.end))
+            .unwrap_or_default()
+    }
+
+    /// Canonical order: by encoded key, then encoded value; stable.
+    fn cmp(&self, a: &Span, b: &Span) -> Ordering {
+        let plain = |s: &Span, bit: u8| s.plain & bit != 0;
+        cmp_canonical(
+            self.key(a),
+            plain(a, KEY_PLAIN),
+            self.key(b),
+            plain(b, KEY_PLAIN),
+        )
+        .then_with(|| {
+            cmp_canonical(
+                self.value(a),
+                plain(a, VALUE_PLAIN),
+                self.value(b),
+                plain(b, VALUE_PLAIN),
+            )
+        })
+    }
+
+    /// Insertion sort: stable, no memory, and quick on the few (often
+    /// nearly sorted) parameters of a request.
+    fn sort(&mut self) {
+        let mut spans = self.spans;
+        let sorted = spans.get_mut(..self.len).unwrap_or_default();
+        for i in 1..sorted.len() {
+            let mut j = i;
+            while j > 0 {
+                let (Some(prev), Some(cur)) = (sorted.get(j - 1), sorted.get(j)) else {
+                    break;
+                };
+                if self.cmp(prev, cur) != Ordering::Greater {
+                    break;
+                }
+                sorted.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        self.spans = spans;
+    }
+
+    /// Writes the canonical query string: these parameters with `added`
+    /// (whose keys are unreserved and never equal one of these) merged in,
+    /// leaving out the parameters whose decoded key is one of `skip`.
+    pub(crate) fn write<S: Sink>(&self, sink: &mut S, added: &[Param<'_>], skip: &[&str]) {
+        if self.spilled {
+            query::write(sink, self.query, added, skip);
+            return;
+        }
+        let mut order = [Param::default(); 8];
+        let added = sort_added(added, &mut order);
+        let mut added = added.iter().peekable();
+        let mut first = true;
+        let mut sep = |sink: &mut S| {
+            if !first {
+                sink.put(b"&");
+            }
+            first = false;
+        };
+        for span in self.spans.get(..self.len).unwrap_or_default() {
+            let key = self.key(span);
+            if !skip.is_empty() && skip.iter().any(|s| decoded_eq(key, s)) {
+                continue;
+            }
+            while let Some(p) = added.next_if(|p| p.key_before(key, span.plain & KEY_PLAIN != 0)) {
+                sep(sink);
+                p.write(sink);
+            }
+            sep(sink);
+            write_component(sink, key, span.plain & KEY_PLAIN != 0);
+            sink.put(b"=");
+            write_component(sink, self.value(span), span.plain & VALUE_PLAIN != 0);
+        }
+        for p in added {
+            sep(sink);
+            p.write(sink);
+        }
+    }
+}
+
+/// `added` sorted by key (into `order` when it fits, else as given: the
+/// signers pass at most seven).
+fn sort_added<'p, 'a>(added: &'p [Param<'a>], order: &'p mut [Param<'a>; 8]) -> &'p [Param<'a>] {
+    let Some(dst) = order.get_mut(..added.len()) else {
+        return added;
+    };
+    dst.copy_from_slice(added);
+    dst.sort_unstable_by(|a, b| a.key_cmp(b));
+    dst
+}
+
+#[inline]
+fn write_component<S: Sink>(sink: &mut S, raw: &str, plain: bool) {
+    if plain {
+        sink.put_str(raw);
+    } else {
+        reencode_into(sink, raw);
+    }
+}
+
+#[inline]
+const fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+
+    fn both(q: &str) -> String {
+        let params = Params::parse(q, 0, &[]).unwrap();
+        let mut fast: Vec<u8> = Vec::new();
+        params.write(&mut fast, &[], &[]);
+        query::check(q, 0, &[]).unwrap();
+        let mut generic: Vec<u8> = Vec::new();
+        query::write(&mut generic, q, &[], &[]);
+        assert_eq!(fast, generic, "{q}");
+        String::from_utf8(fast).unwrap()
+    }
+
+    #[test]
+    fn agrees_with_the_generic_writer() {
+        assert_eq!(both(""), "");
+        assert_eq!(both("b=2&a=1&b=1&a"), "a=&a=1&b=1&b=2");
+        assert_eq!(both("a=1&&b=2&"), "a=1&b=2");
+        assert_eq!(both("q=a+b&k%3Dv=x=y"), "k%3Dv=x%3Dy&q=a%2Bb");
+        assert_eq!(both("%7e=%7E&~=a"), "~=a&~=~");
+        assert_eq!(both("~=1&a=1&_=1&A=1&%20=1"), "%20=1&A=1&_=1&a=1&~=1");
+        assert_eq!(both("&&&"), "");
+        assert_eq!(both("=&=="), "=&=%3D");
+        assert_eq!(both("é=ü%C3%A9"), "%C3%A9=%C3%BC%C3%A9");
+        let many: String = (0..200).rev().map(|i| alloc::format!("p{i:03}=v&")).collect();
+        both(&many);
+        let long = alloc::format!("a={}&b=1", "x".repeat(70_000));
+        both(&long);
+    }
+
+    #[test]
+    fn refuses_what_check_refuses() {
+        for (q, err) in [
+            ("a=%", Error::MalformedPercentEscape { at: 12 }),
+            ("a=%4g", Error::MalformedPercentEscape { at: 12 }),
+            ("b&a=%FF", Error::QueryNotUtf8),
+            ("%C3é=1", Error::QueryNotUtf8),
+            ("x-amz-signature=1", Error::AuthParameterPresent),
+            ("a=%FF&b=%", Error::MalformedPercentEscape { at: 18 }),
+            ("x-amz-date=1&b=%FF", Error::AuthParameterPresent),
+            ("X%2DAmz-Date=1", Error::AuthParameterPresent),
+        ] {
+            let refused = ["X-Amz-Signature", "X-Amz-Date"];
+            assert_eq!(Params::parse(q, 10, &refused).err(), Some(err), "{q}");
+            assert_eq!(query::check(q, 10, &refused).err(), Some(err), "{q}");
+        }
+        assert!(Params::parse("X-Amz-Dates=1&%C3%A9=%E2%80%A8", 0, &["X-Amz-Date"]).is_ok());
+    }
+}
