@@ -11,7 +11,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 
 use crate::Error;
 use crate::scan::{self, ByteClass, NeedsEncoding, NeedsEncodingInKey, Percent};
-use crate::sink::{Sink, Staged};
+use crate::sink::Sink;
 
 /// Every byte but the unreserved set is encoded.
 pub const UNRESERVED_SET: &AsciiSet = &NON_ALPHANUMERIC
@@ -96,20 +96,31 @@ fn encode_runs<S: Sink, C: ByteClass>(sink: &mut S, bytes: &[u8]) {
 }
 
 /// Writes `raw` (percent-encoded as sent, already validated) in canonical
-/// form: decoded, then encoded with the unreserved set.
+/// form: decoded, then encoded with the unreserved set. Runs of unreserved
+/// bytes are copied as they are; an escape of an unreserved byte (`%7E`)
+/// becomes the byte, any other escape is written in uppercase hex.
 pub(crate) fn reencode_into<S: Sink>(sink: &mut S, raw: &str) {
-    if is_plain(raw) {
-        sink.put_str(raw);
-        return;
-    }
-    let mut staged = Staged::new(sink);
-    for b in Decoded::new(raw.as_bytes()) {
-        if is_unreserved(b) {
-            staged.byte(b);
+    let mut rest = raw.as_bytes();
+    while let Some(at) = scan::position::<NeedsEncoding>(rest) {
+        let (run, tail) = rest.split_at(at);
+        sink.put(run);
+        let (byte, after) = match tail {
+            [b'%', h, l, after @ ..] => match (hex_value(*h), hex_value(*l)) {
+                (Some(h), Some(l)) => (h << 4 | l, after),
+                // Refused by validation; kept as a literal '%'.
+                _ => (b'%', tail.get(1..).unwrap_or_default()),
+            },
+            [b, after @ ..] => (*b, after),
+            [] => break,
+        };
+        if is_unreserved(byte) {
+            sink.put(core::slice::from_ref(&byte));
         } else {
-            staged.put(&escape(b));
+            sink.put(&escape(byte));
         }
+        rest = after;
     }
+    sink.put(rest);
 }
 
 /// Whether `raw` is already canonical: only unreserved bytes, so decoding and

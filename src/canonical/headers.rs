@@ -73,7 +73,14 @@ pub(crate) struct Headers<'a> {
     added_len: usize,
     /// When verifying: exactly the names the request says it signed.
     only: Option<NameList<'a>>,
+    /// The signed headers in canonical order, as indexes into `user` then
+    /// `added`, sorted once for the three places that list them; `None`
+    /// when there are more than fit (then they are sorted where listed).
+    order: Option<([u8; SORTED_HEADERS], u8)>,
 }
+
+/// Signed headers sorted once, on the stack.
+const SORTED_HEADERS: usize = 24;
 
 /// A list of header names as received in `SignedHeaders`, separated by `;`
 /// (in a header) or `%3B` (in a query).
@@ -207,23 +214,81 @@ impl<'a> Headers<'a> {
             added: [("", ""); 4],
             added_len: 0,
             only: None,
+            order: None,
         };
         for (slot, &h) in set.added.iter_mut().zip(added) {
             *slot = h;
             set.added_len += 1;
         }
+        set.order = set.sort_once();
         set
+    }
+
+    /// The indexes of the signed headers in canonical order, when they fit.
+    fn sort_once(&self) -> Option<([u8; SORTED_HEADERS], u8)> {
+        if self.user.len() + self.added_len > usize::from(u8::MAX) {
+            return None;
+        }
+        let mut order = [0u8; SORTED_HEADERS];
+        let mut n = 0;
+        for i in 0..self.user.len() + self.added_len {
+            // `i` < 255, checked above.
+            let i = i as u8;
+            let Some((name, _)) = self.item(i) else {
+                continue;
+            };
+            let signed = match &self.only {
+                Some(list) => i >= self.user.len() as u8 || list.contains(name),
+                None => i >= self.user.len() as u8 || is_signed(name),
+            };
+            if !signed {
+                continue;
+            }
+            *order.get_mut(n)? = i;
+            n += 1;
+            // Insertion: stable, so repeated names keep their arrival order.
+            let mut j = n - 1;
+            while j > 0 {
+                let (Some(&a), Some(&b)) = (order.get(j - 1), order.get(j)) else {
+                    break;
+                };
+                let (Some(x), Some(y)) = (self.item(a), self.item(b)) else {
+                    break;
+                };
+                if cmp_names(x.0, y.0) != Ordering::Greater {
+                    break;
+                }
+                order.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        Some((order, n as u8))
+    }
+
+    fn item(&self, i: u8) -> Option<(&'a str, &'a str)> {
+        let i = usize::from(i);
+        match self.user.get(i) {
+            Some(&h) => Some(h),
+            None => self
+                .added
+                .get(..self.added_len)
+                .and_then(|a| a.get(i - self.user.len()))
+                .copied(),
+        }
     }
 
     /// The request's headers named in `only`, for verification: what the
     /// signer said it signed, nothing more or less.
     pub(crate) fn named(user: &'a [(&'a str, &'a str)], only: NameList<'a>) -> Self {
-        Self {
+        let mut set = Self {
             user,
             added: [("", ""); 4],
             added_len: 0,
             only: Some(only),
-        }
+            order: None,
+        };
+        set.order = set.sort_once();
+        set
     }
 
     fn items(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
@@ -238,7 +303,15 @@ impl<'a> Headers<'a> {
     }
 
     fn sorted(&self, f: impl FnMut((&'a str, &'a str))) {
-        for_each_sorted(|| self.items(), |a, b| cmp_names(a.0, b.0), f);
+        match &self.order {
+            Some((order, n)) => order
+                .get(..usize::from(*n))
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|&i| self.item(i))
+                .for_each(f),
+            None => for_each_sorted(|| self.items(), |a, b| cmp_names(a.0, b.0), f),
+        }
     }
 
     /// Writes `name:value\n` per signed name, values of repeated names joined

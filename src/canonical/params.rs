@@ -133,9 +133,18 @@ impl<'a> Params<'a> {
         }
         // A key decodes to at most its own length: shorter keys cannot be
         // one of the names, and most are.
+        let first = key.as_bytes().first().copied().unwrap_or_default();
+        let may_be = |name: &str| {
+            key.len() >= name.len()
+                && (first == b'%'
+                    || name
+                        .as_bytes()
+                        .first()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&first)))
+        };
         if refused
             .iter()
-            .any(|name| key.len() >= name.len() && decoded_eq_ignore_case(key, name))
+            .any(|name| may_be(name) && decoded_eq_ignore_case(key, name))
         {
             return Err(Error::AuthParameterPresent);
         }
@@ -159,55 +168,31 @@ impl<'a> Params<'a> {
     }
 
     fn key(&self, s: &Span) -> &'a str {
-        self.query
-            .get(usize::from(s.start)..usize::from(s.eq))
-            .unwrap_or_default()
+        key(self.query, s)
     }
 
     fn value(&self, s: &Span) -> &'a str {
-        self.query
-            .get(usize::from(s.eq) + 1..usize::from(s.end))
-            .unwrap_or_default()
-    }
-
-    /// Canonical order: by encoded key, then encoded value; stable.
-    fn cmp(&self, a: &Span, b: &Span) -> Ordering {
-        let plain = |s: &Span, bit: u8| s.plain & bit != 0;
-        cmp_canonical(
-            self.key(a),
-            plain(a, KEY_PLAIN),
-            self.key(b),
-            plain(b, KEY_PLAIN),
-        )
-        .then_with(|| {
-            cmp_canonical(
-                self.value(a),
-                plain(a, VALUE_PLAIN),
-                self.value(b),
-                plain(b, VALUE_PLAIN),
-            )
-        })
+        value(self.query, s)
     }
 
     /// Insertion sort: stable, no memory, and quick on the few (often
     /// nearly sorted) parameters of a request.
     fn sort(&mut self) {
-        let mut spans = self.spans;
-        let sorted = spans.get_mut(..self.len).unwrap_or_default();
+        let query = self.query;
+        let sorted = self.spans.get_mut(..self.len).unwrap_or_default();
         for i in 1..sorted.len() {
             let mut j = i;
             while j > 0 {
                 let (Some(prev), Some(cur)) = (sorted.get(j - 1), sorted.get(j)) else {
                     break;
                 };
-                if self.cmp(prev, cur) != Ordering::Greater {
+                if cmp(query, prev, cur) != Ordering::Greater {
                     break;
                 }
                 sorted.swap(j - 1, j);
                 j -= 1;
             }
         }
-        self.spans = spans;
     }
 
     /// Writes the canonical query string: these parameters with `added`
@@ -247,6 +232,37 @@ impl<'a> Params<'a> {
             p.write(sink);
         }
     }
+}
+
+fn key<'a>(query: &'a str, s: &Span) -> &'a str {
+    query
+        .get(usize::from(s.start)..usize::from(s.eq))
+        .unwrap_or_default()
+}
+
+fn value<'a>(query: &'a str, s: &Span) -> &'a str {
+    query
+        .get(usize::from(s.eq) + 1..usize::from(s.end))
+        .unwrap_or_default()
+}
+
+/// Canonical order: by encoded key, then encoded value.
+fn cmp(query: &str, a: &Span, b: &Span) -> Ordering {
+    let plain = |s: &Span, bit: u8| s.plain & bit != 0;
+    cmp_canonical(
+        key(query, a),
+        plain(a, KEY_PLAIN),
+        key(query, b),
+        plain(b, KEY_PLAIN),
+    )
+    .then_with(|| {
+        cmp_canonical(
+            value(query, a),
+            plain(a, VALUE_PLAIN),
+            value(query, b),
+            plain(b, VALUE_PLAIN),
+        )
+    })
 }
 
 /// `added` sorted by key (into `order` when it fits, else as given: the
