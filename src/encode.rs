@@ -86,7 +86,7 @@ fn encode_runs<S: Sink, C: ByteClass>(sink: &mut S, bytes: &[u8]) {
         while let Some((&b, after)) = tail.split_first() {
             sink.put(&escape(b));
             tail = after;
-            if !tail.first().is_some_and(|&next| C::TABLE[usize::from(next)]) {
+            if !tail.first().is_some_and(|&next| scan::in_table::<C>(next)) {
                 break;
             }
         }
@@ -135,10 +135,7 @@ pub(crate) fn is_plain(raw: &str) -> bool {
 pub(crate) fn check_escapes(raw: &str, offset: usize) -> Result<(), Error> {
     let b = raw.as_bytes();
     let mut i = 0;
-    while let Some(p) = b
-        .get(i..)
-        .and_then(scan::position::<Percent>)
-    {
+    while let Some(p) = b.get(i..).and_then(scan::position::<Percent>) {
         let at = i + p;
         let ok = b.get(at + 1).copied().and_then(hex_value).is_some()
             && b.get(at + 2).copied().and_then(hex_value).is_some();

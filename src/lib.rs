@@ -61,8 +61,8 @@ mod hmac256;
 #[cfg(feature = "http")]
 pub mod http;
 mod request;
-mod scan;
 pub mod s3;
+mod scan;
 mod sink;
 mod sort;
 pub mod time;

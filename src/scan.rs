@@ -57,7 +57,7 @@ pub(crate) use byte_class;
 
 #[inline(always)]
 #[allow(clippy::indexing_slicing)] // a `u8` always indexes a 256-entry table
-fn in_table<C: ByteClass>(b: u8) -> bool {
+pub(crate) fn in_table<C: ByteClass>(b: u8) -> bool {
     C::TABLE[usize::from(b)]
 }
 

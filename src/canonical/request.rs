@@ -57,7 +57,12 @@ impl CanonicalRequest<'_> {
     pub(crate) fn write<S: Sink, O: Sink>(&self, sink: &mut S, copies: &mut Copies<O>) {
         sink.put_str(self.method);
         sink.put(b"\n");
-        path::write(sink, self.path, self.normalize_path, self.double_encode_path);
+        path::write(
+            sink,
+            self.path,
+            self.normalize_path,
+            self.double_encode_path,
+        );
         sink.put(b"\n");
         self.query.write(sink);
         sink.put(b"\n");

@@ -9,9 +9,9 @@
 //! and <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>.
 
 use crate::canonical::headers::Headers;
+use crate::canonical::params::Params;
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::query::{Param, Value};
-use crate::canonical::params::Params;
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
 use crate::canonical::{path, target::Target};
 use crate::encode::encode_into;

@@ -7,8 +7,8 @@
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#add-signature-to-request>.
 
 use crate::canonical::headers::Headers;
-use crate::canonical::payload::PayloadHash;
 use crate::canonical::params::Params;
+use crate::canonical::payload::PayloadHash;
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
 use crate::canonical::{path, target::Target};
 use crate::sink::{OutBuf, Sink};

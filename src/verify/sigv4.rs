@@ -2,11 +2,11 @@
 
 use crate::Payload;
 use crate::canonical::headers::{Headers, NameList};
-use crate::canonical::payload::PayloadHash;
 use crate::canonical::params::Params;
+use crate::canonical::path;
+use crate::canonical::payload::PayloadHash;
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
 use crate::canonical::target::Target;
-use crate::canonical::path;
 use crate::sink::Discard;
 use crate::v4::algorithm::KeyKind;
 use crate::v4::presign::MAX_EXPIRES;
