@@ -62,7 +62,7 @@ impl Sha256Stream {
         if end < 64
             && let Some(dst) = self.block.get_mut(self.used..end)
         {
-            dst.copy_from_slice(data);
+            crate::sink::copy(dst, data);
             self.used = end;
             self.len = self.len.wrapping_add(data.len() as u64);
             return;

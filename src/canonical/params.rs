@@ -47,13 +47,29 @@ impl<'a> Params<'a> {
     /// well-formed escapes (`offset` is the query's position in the
     /// target, for the error), UTF-8 after decoding, and no key equal,
     /// ignoring ASCII case, to one of the `refused` names.
+    #[cfg(test)]
     pub(crate) fn parse(query: &'a str, offset: usize, refused: &[&str]) -> Result<Self, Error> {
-        let mut params = Self {
+        let mut params = Self::new(query);
+        params.read(offset, refused)?;
+        Ok(params)
+    }
+
+    /// The query, not read yet.
+    #[inline]
+    pub(crate) fn new(query: &'a str) -> Self {
+        Self {
             query,
             spans: [Span::default(); STACK_PARAMS],
             len: 0,
             spilled: query.len() > usize::from(u16::MAX),
-        };
+        }
+    }
+
+    /// Reads the query: [`Params::parse`], in place (the span array is
+    /// not moved).
+    pub(crate) fn read(&mut self, offset: usize, refused: &[&str]) -> Result<(), Error> {
+        let params = self;
+        let query = params.query;
         let bytes = query.as_bytes();
         let mut start = 0;
         let mut eq: Option<usize> = None;
@@ -118,7 +134,7 @@ impl<'a> Params<'a> {
         if !params.spilled {
             params.sort();
         }
-        Ok(params)
+        Ok(())
     }
 
     fn push(
@@ -193,15 +209,14 @@ impl<'a> Params<'a> {
     }
 
     /// Writes the canonical query string: these parameters with `added`
-    /// (whose keys are unreserved and never equal one of these) merged in,
+    /// (sorted by key; keys unreserved and never equal to one of these) merged in,
     /// leaving out the parameters whose decoded key is one of `skip`.
     pub(crate) fn write<S: Sink>(&self, sink: &mut S, added: &[Param<'_>], skip: &[&str]) {
         if self.spilled {
             query::write(sink, self.query, added, skip);
             return;
         }
-        let mut order = [Param::default(); 8];
-        let added = sort_added(added, &mut order);
+        debug_assert!(added.is_sorted_by(|a, b| a.key_cmp(b) == Ordering::Less));
         let mut added = added.iter().peekable();
         let mut first = true;
         let mut sep = |sink: &mut S| {
@@ -303,17 +318,6 @@ fn cmp(query: &str, a: &Span, b: &Span) -> Ordering {
             plain(b, VALUE_PLAIN),
         )
     })
-}
-
-/// `added` sorted by key (into `order` when it fits, else as given: the
-/// signers pass at most seven).
-fn sort_added<'p, 'a>(added: &'p [Param<'a>], order: &'p mut [Param<'a>; 8]) -> &'p [Param<'a>] {
-    let Some(dst) = order.get_mut(..added.len()) else {
-        return added;
-    };
-    dst.copy_from_slice(added);
-    dst.sort_unstable_by(|a, b| a.key_cmp(b));
-    dst
 }
 
 #[inline]

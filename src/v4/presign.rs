@@ -205,7 +205,8 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     check_method(request.method)?;
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;
-    let query = Params::parse(target.query, target.query_offset, &AUTH_PARAMETERS)?;
+    let mut query = Params::new(target.query);
+    query.read(target.query_offset, &AUTH_PARAMETERS)?;
     let payload = match request.payload {
         Payload::Body(_) if settings.presign_unsigned_payload => Payload::Unsigned,
         other => other,
@@ -238,22 +239,29 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     let credential = credential.get(..n_credential).unwrap_or_default();
     let token = key.session_token();
     let signed_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
-    let mut params = [
-        Param::added("X-Amz-Algorithm", Value::Text(key.algorithm())),
-        Param::added("X-Amz-Credential", Value::Credential(credential)),
-        Param::added("X-Amz-Date", Value::Text(amz_date.as_str())),
-        Param::added("X-Amz-Expires", Value::Text(expires)),
-        Param::added("X-Amz-SignedHeaders", Value::SignedHeaders(&headers)),
-        Param::default(),
-        Param::default(),
-    ];
-    let mut n_params = 5;
-    let extra = [
-        signed_token.map(|t| Param::added("X-Amz-Security-Token", Value::Text(t))),
+    // In canonical (byte) order, as the merge into the query expects.
+    let candidates = [
+        Some(Param::added(
+            "X-Amz-Algorithm",
+            Value::Text(key.algorithm()),
+        )),
+        Some(Param::added(
+            "X-Amz-Credential",
+            Value::Credential(credential),
+        )),
+        Some(Param::added("X-Amz-Date", Value::Text(amz_date.as_str()))),
+        Some(Param::added("X-Amz-Expires", Value::Text(expires))),
         key.region_set()
             .map(|r| Param::added("X-Amz-Region-Set", Value::Text(r))),
+        signed_token.map(|t| Param::added("X-Amz-Security-Token", Value::Text(t))),
+        Some(Param::added(
+            "X-Amz-SignedHeaders",
+            Value::SignedHeaders(&headers),
+        )),
     ];
-    for p in extra.into_iter().flatten() {
+    let mut params = [Param::default(); 7];
+    let mut n_params = 0;
+    for p in candidates.into_iter().flatten() {
         if let Some(slot) = params.get_mut(n_params) {
             *slot = p;
             n_params += 1;

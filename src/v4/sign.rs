@@ -140,7 +140,8 @@ pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
     check_method(request.method)?;
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;
-    let params = Params::parse(target.query, target.query_offset, &[])?;
+    let mut params = Params::new(target.query);
+    params.read(target.query_offset, &[])?;
     let payload = PayloadHash::of(&request.payload)?;
     let amz_date = time.amz_date();
     let token = key.session_token();

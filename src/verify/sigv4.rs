@@ -228,7 +228,8 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         .settings
         .unwrap_or_else(|| SigningSettings::for_service(c.service));
     path::check(target.path, settings.double_encode_path)?;
-    let params = Params::parse(target.query, target.query_offset, &[])?;
+    let mut params = Params::new(target.query);
+    params.read(target.query_offset, &[])?;
     Headers::check_received(request.headers)?;
 
     let secret = lookup
