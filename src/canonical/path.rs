@@ -38,7 +38,9 @@ pub(crate) fn write<S: Sink>(sink: &mut S, path: &str, normalize: bool, double_e
             sink.put_str(seg);
         }
     };
-    if !normalize {
+    // Without an empty or dot segment (no `//`, no `/.`), normalising
+    // changes nothing: the path is one piece, its `/` kept as they are.
+    if !normalize || !needs_normalizing(path) {
         seg_out(sink, path);
         return;
     }
@@ -53,6 +55,14 @@ pub(crate) fn write<S: Sink>(sink: &mut S, path: &str, normalize: bool, double_e
     if count == 0 || path.ends_with('/') {
         sink.put(b"/");
     }
+}
+
+/// Whether `path` may hold an empty or a dot segment (`/.x` is a false
+/// positive, harmless: it then takes the segment walk).
+fn needs_normalizing(path: &str) -> bool {
+    path.as_bytes()
+        .windows(2)
+        .any(|w| matches!(w, [b'/', b'/' | b'.']))
 }
 
 fn is_dot_segment(seg: &str) -> bool {
@@ -141,6 +151,11 @@ mod tests {
             ("/example space/", "/example%20space/"),
             ("/ሴ", "/%E1%88%B4"),
             ("/a%2Fb", "/a%252Fb"),
+            ("/a/b", "/a/b"),
+            ("/a/b/", "/a/b/"),
+            ("/a/.b/c", "/a/.b/c"),
+            ("/a./b", "/a./b"),
+            ("/a b/c", "/a%20b/c"),
         ] {
             assert_eq!(canon(input, true, true), want, "{input}");
         }
