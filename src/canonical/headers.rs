@@ -43,10 +43,35 @@ pub fn is_signed(name: &str) -> bool {
     !proxy && !UNSIGNED.iter().any(|u| u.eq_ignore_ascii_case(name))
 }
 
-/// RFC 9110 `tchar`.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
+crate::scan::byte_class!(
+    /// Bytes outside RFC 9110 `tchar`: not allowed in a header name (or a
+    /// method).
+    NotTchar,
+    |b| {
+        let alnum = ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10);
+        let mark = (b == b'!')
+            | (b.wrapping_sub(b'#') < 5) // # $ % & '
+            | (b == b'*')
+            | (b == b'+')
+            | (b == b'-')
+            | (b == b'.')
+            | (b == b'^')
+            | (b == b'_')
+            | (b == b'`')
+            | (b == b'|')
+            | (b == b'~');
+        !(alnum | mark)
+    }
+);
+
+crate::scan::byte_class!(
+    /// Bytes not allowed in a host: letters, digits, `.-_:[]` are.
+    NotInHost,
+    |b| {
+        let alnum = ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10);
+        !(alnum | (b.wrapping_sub(b'-') < 2) | (b == b'_') | (b == b':') | (b == b'[') | (b == b']'))
+    }
+);
 
 crate::scan::byte_class!(
     /// Bytes a header value may not hold: control characters but TAB and
@@ -180,7 +205,7 @@ impl<'a> Headers<'a> {
         let given = host.is_some();
         let mut host = host;
         for &(name, value) in user {
-            if name.is_empty() || !name.bytes().all(is_tchar) {
+            if name.is_empty() || crate::scan::any::<NotTchar>(name.as_bytes()) {
                 return Err(Error::InvalidHeaderName);
             }
             if crate::scan::any::<NotInValue>(value.as_bytes()) {
@@ -197,10 +222,7 @@ impl<'a> Headers<'a> {
             }
         }
         let host = host.ok_or(Error::MissingHost)?;
-        let valid_host = !host.is_empty()
-            && host.bytes().all(|b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':' | b'[' | b']')
-            });
+        let valid_host = !host.is_empty() && !crate::scan::any::<NotInHost>(host.as_bytes());
         if !valid_host {
             return Err(Error::InvalidHost);
         }
@@ -446,6 +468,25 @@ mod tests {
             "host:example.amazonaws.com\nmy-header1:value2,a b c\nx-amz-date:20150830T123600Z\nx-empty:,\nx-multi:value1 value2 value3\n"
         );
         assert_eq!(s, "host;my-header1;x-amz-date;x-empty;x-multi");
+    }
+
+    #[test]
+    fn byte_classes_match_their_definitions() {
+        use crate::scan::ByteClass;
+        for b in 0..=255u8 {
+            let tchar = b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            assert_eq!(NotTchar::hit(b), !tchar, "{b:#04x}");
+            assert_eq!(NotTchar::TABLE[usize::from(b)], !tchar, "{b:#04x}");
+            let host = b.is_ascii_alphanumeric() || b".-_:[]".contains(&b);
+            assert_eq!(NotInHost::hit(b), !host, "{b:#04x}");
+            let value = !(b < 0x20 || b == 0x7f) || b == b'\t' || b == b'\n';
+            assert_eq!(NotInValue::hit(b), !value, "{b:#04x}");
+            assert_eq!(
+                FoldSpace::hit(b),
+                matches!(b, b' ' | b'\t' | b'\n'),
+                "{b:#04x}"
+            );
+        }
     }
 
     #[test]

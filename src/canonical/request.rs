@@ -81,9 +81,7 @@ impl CanonicalRequest<'_> {
 /// Checks an HTTP method: a non-empty RFC 9110 token, used as sent.
 pub(crate) fn check_method(method: &str) -> Result<(), crate::Error> {
     let token = !method.is_empty()
-        && method
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+        && !crate::scan::any::<crate::canonical::headers::NotTchar>(method.as_bytes());
     if token {
         Ok(())
     } else {
