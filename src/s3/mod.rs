@@ -161,8 +161,8 @@ impl Sink for Count {
 /// Presigns `method` on `object_key` (raw, not encoded; empty for the bucket
 /// itself) with `UNSIGNED-PAYLOAD` and writes the whole URL into `out`.
 ///
-/// `out` also holds the target while it is signed, so it needs room for
-/// the URL plus the encoded key and query.
+/// When the host and encoded target are longer than 512 bytes, `out` also
+/// holds them while the URL is signed, and needs room for both.
 ///
 /// # Errors
 /// As [`crate::v4::presign()`].
@@ -177,9 +177,21 @@ pub fn presign_object<'o>(
     options: &ObjectOptions<'_>,
     out: &'o mut [u8],
 ) -> Result<Presigned<'o>, Error> {
+    // The host and target are written once, into a stack buffer when they
+    // fit (most keys), else at the end of `out`, which then must hold them
+    // as well as the URL.
+    let mut stack = [0u8; STACK_TARGET];
+    let mut scratch = OutBuf::new(&mut stack);
+    bucket.write_host(&mut scratch);
+    let host_len = scratch.position();
+    bucket.write_target(&mut scratch, object_key, options.query);
+    if let Ok(text) = scratch.finish() {
+        return sign_object(
+            key, time, bucket, method, text, host_len, expires_in, options, out,
+        );
+    }
     let mut count = Count(0);
     bucket.write_host(&mut count);
-    let host_len = count.0;
     bucket.write_target(&mut count, object_key, options.query);
     let scratch_len = count.0;
     let split = out
@@ -193,6 +205,33 @@ pub fn presign_object<'o>(
     bucket.write_host(&mut scratch);
     bucket.write_target(&mut scratch, object_key, options.query);
     let text = scratch.finish()?;
+    sign_object(
+        key, time, bucket, method, text, host_len, expires_in, options, head,
+    )
+    .map_err(|e| match e {
+        Error::BufferTooSmall { needed } => Error::BufferTooSmall {
+            needed: needed + scratch_len,
+        },
+        other => other,
+    })
+}
+
+/// Host and target written together (`text`, the host its first
+/// `host_len` bytes) beyond this many bytes are kept in the output buffer.
+const STACK_TARGET: usize = 512;
+
+#[allow(clippy::too_many_arguments)]
+fn sign_object<'o>(
+    key: &SigningKey<'_>,
+    time: SigningTime,
+    bucket: &Bucket<'_>,
+    method: &str,
+    text: &str,
+    host_len: usize,
+    expires_in: u32,
+    options: &ObjectOptions<'_>,
+    out: &'o mut [u8],
+) -> Result<Presigned<'o>, Error> {
     let (host, target) = text.split_at_checked(host_len).ok_or(Error::WriteFailed)?;
     let request = Request::new(method, target, options.headers).with_payload(Payload::Unsigned);
     let emit = Emit {
@@ -205,16 +244,10 @@ pub fn presign_object<'o>(
         &request,
         expires_in,
         &SigningSettings::s3(),
-        head,
+        out,
         emit,
         &mut NoTrace,
     )
-    .map_err(|e| match e {
-        Error::BufferTooSmall { needed } => Error::BufferTooSmall {
-            needed: needed + scratch_len,
-        },
-        other => other,
-    })
 }
 
 /// Presigns a `GET` of `object_key`: see [`presign_object`].
@@ -355,5 +388,85 @@ mod tests {
             Bucket::new("bad host", "b", Addressing::Path),
             Err(Error::InvalidHost)
         );
+    }
+
+    /// Keys whose target fits the stack scratch and keys that do not give
+    /// the URL `v4::presign_url` gives for the encoded target; a buffer too
+    /// small says how much is needed either way.
+    #[test]
+    fn short_and_long_keys_sign_as_the_general_presigner() {
+        use alloc::borrow::ToOwned;
+        use alloc::string::String;
+        use alloc::vec;
+        let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
+        let host = "examplebucket.s3.amazonaws.com";
+        let bucket = Bucket::new(
+            "s3.amazonaws.com",
+            "examplebucket",
+            Addressing::VirtualHosted,
+        )
+        .unwrap();
+        for len in [1, 400, 480, 481, 482, 700, 5000] {
+            let raw: String = "ab c/".chars().cycle().take(len).collect();
+            let encoded = raw.replace(' ', "%20");
+            let target = alloc::format!("/{encoded}");
+            let headers = [("host", host)];
+            let request = Request::new("GET", &target, &headers).with_payload(Payload::Unsigned);
+            let mut want = vec![0u8; 20_000];
+            let want = crate::v4::presign_url(
+                &key(time),
+                time,
+                &request,
+                60,
+                &SigningSettings::s3(),
+                &mut want,
+            )
+            .unwrap()
+            .as_str()
+            .to_owned();
+            let mut got = vec![0u8; 20_000];
+            let got = presign_get(
+                &key(time),
+                time,
+                &bucket,
+                &raw,
+                60,
+                &ObjectOptions::default(),
+                &mut got,
+            )
+            .unwrap();
+            assert_eq!(got.as_str(), want, "{len}");
+            let scratch = host.len() + target.len();
+            let needed = want.len() + if scratch > STACK_TARGET { scratch } else { 0 };
+            let mut exact = vec![0u8; needed];
+            assert!(
+                presign_get(
+                    &key(time),
+                    time,
+                    &bucket,
+                    &raw,
+                    60,
+                    &ObjectOptions::default(),
+                    &mut exact,
+                )
+                .is_ok(),
+                "{len}"
+            );
+            let mut short = vec![0u8; needed - 1];
+            let err = presign_get(
+                &key(time),
+                time,
+                &bucket,
+                &raw,
+                60,
+                &ObjectOptions::default(),
+                &mut short,
+            )
+            .err();
+            assert!(matches!(err, Some(Error::BufferTooSmall { .. })), "{len}");
+            if scratch <= STACK_TARGET || needed > scratch {
+                assert_eq!(err, Some(Error::BufferTooSmall { needed }), "{len}");
+            }
+        }
     }
 }
