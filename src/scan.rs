@@ -61,13 +61,25 @@ pub(crate) fn in_table<C: ByteClass>(b: u8) -> bool {
     C::TABLE[usize::from(b)]
 }
 
+/// Whether a byte of `chunk` is in the class. Written as an OR of 0/1
+/// bytes into one accumulator, the form the compiler vectorises whole (a
+/// `bool` fold gets unrolled and only partly vectorised).
+#[inline(always)]
+fn chunk_hits<C: ByteClass>(chunk: &[u8]) -> bool {
+    let mut acc = 0u8;
+    for &b in chunk {
+        acc |= u8::from(C::hit(b));
+    }
+    acc != 0
+}
+
 /// The position of the first byte of `bytes` in the class `C`.
 #[inline(always)]
 pub(crate) fn position<C: ByteClass>(bytes: &[u8]) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(CHUNK);
     let mut base = 0;
     for chunk in &mut chunks {
-        if chunk.iter().fold(false, |any, &b| any | C::hit(b)) {
+        if chunk_hits::<C>(chunk) {
             return chunk
                 .iter()
                 .position(|&b| in_table::<C>(b))
@@ -87,7 +99,7 @@ pub(crate) fn position<C: ByteClass>(bytes: &[u8]) -> Option<usize> {
 pub(crate) fn any<C: ByteClass>(bytes: &[u8]) -> bool {
     let mut chunks = bytes.chunks_exact(CHUNK);
     for chunk in &mut chunks {
-        if chunk.iter().fold(false, |any, &b| any | C::hit(b)) {
+        if chunk_hits::<C>(chunk) {
             return true;
         }
     }
