@@ -78,7 +78,12 @@ pub(crate) enum Value<'a> {
     Raw(&'a str),
     /// Plain text the signer supplies: encoded.
     Text(&'a str),
-    /// `X-Amz-Credential`: `AKID/date/region/service/aws4_request`, encoded.
+    /// Text the signer made of unreserved characters only (the algorithm,
+    /// a date, digits): written as it is.
+    Unreserved(&'a str),
+    /// `X-Amz-Credential`: `AKID/date/region/service/aws4_request`, the
+    /// parts unreserved (checked when the credentials and key were made),
+    /// joined with an encoded `/`.
     Credential(&'a [&'a str]),
     /// `X-Amz-SignedHeaders`: the signed header names joined with `;`, encoded.
     SignedHeaders(&'a Headers<'a>),
@@ -161,12 +166,17 @@ impl<'a> Param<'a> {
             Value::Raw(raw) if self.value_plain => sink.put_str(raw),
             Value::Raw(raw) => reencode_into(sink, raw),
             Value::Text(text) => encode_into(sink, text.as_bytes(), false),
+            Value::Unreserved(text) => {
+                debug_assert!(is_plain(text), "{text}");
+                sink.put_str(text);
+            }
             Value::Credential(parts) => {
                 for (i, part) in parts.iter().enumerate() {
                     if i > 0 {
                         sink.put(b"%2F");
                     }
-                    encode_into(sink, part.as_bytes(), false);
+                    debug_assert!(is_plain(part), "{part}");
+                    sink.put_str(part);
                 }
             }
             Value::SignedHeaders(headers) => headers.write_signed_headers(sink, b"%3B", true),

@@ -243,14 +243,14 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     let candidates = [
         Some(Param::added(
             "X-Amz-Algorithm",
-            Value::Text(key.algorithm()),
+            Value::Unreserved(key.algorithm()),
         )),
         Some(Param::added(
             "X-Amz-Credential",
             Value::Credential(credential),
         )),
-        Some(Param::added("X-Amz-Date", Value::Text(amz_date.as_str()))),
-        Some(Param::added("X-Amz-Expires", Value::Text(expires))),
+        Some(Param::added("X-Amz-Date", Value::Unreserved(amz_date.as_str()))),
+        Some(Param::added("X-Amz-Expires", Value::Unreserved(expires))),
         key.region_set()
             .map(|r| Param::added("X-Amz-Region-Set", Value::Text(r))),
         signed_token.map(|t| Param::added("X-Amz-Security-Token", Value::Text(t))),
