@@ -249,7 +249,10 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
             "X-Amz-Credential",
             Value::Credential(credential),
         )),
-        Some(Param::added("X-Amz-Date", Value::Unreserved(amz_date.as_str()))),
+        Some(Param::added(
+            "X-Amz-Date",
+            Value::Unreserved(amz_date.as_str()),
+        )),
         Some(Param::added("X-Amz-Expires", Value::Unreserved(expires))),
         key.region_set()
             .map(|r| Param::added("X-Amz-Region-Set", Value::Text(r))),
@@ -308,7 +311,7 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     };
     let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
     buf.put(b"&X-Amz-Signature=");
-    buf.put_str(signature.as_str());
+    buf.put(signature.as_bytes());
     if let (Some(t), None) = (token, signed_token) {
         buf.put(b"&X-Amz-Security-Token=");
         encode_into(&mut buf, t.as_bytes(), false);

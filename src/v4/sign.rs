@@ -214,7 +214,7 @@ pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
     };
     let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
     buf.put(b", Signature=");
-    buf.put_str(signature.as_str());
+    buf.put(signature.as_bytes());
     let authorization = buf.finish()?;
     Ok(HeaderSignature {
         authorization,

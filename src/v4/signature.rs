@@ -55,6 +55,11 @@ impl Signature {
         }
     }
 
+    /// The hex digits, for writing out without a UTF-8 check.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.hex.get(..usize::from(self.len)).unwrap_or_default()
+    }
+
     /// The hex text.
     #[must_use]
     pub fn as_str(&self) -> &str {
