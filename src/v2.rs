@@ -22,6 +22,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::canonical::headers::Headers;
+use crate::canonical::params::Params;
 use crate::canonical::query::{self, Order, Param, Value};
 use crate::canonical::request::check_method;
 use crate::canonical::target::Target;
@@ -307,7 +308,7 @@ fn run<'o, D: Sink>(
     } else {
         0
     };
-    query::check(params, offset, &AUTH_PARAMETERS)?;
+    Params::check(params, offset, &AUTH_PARAMETERS)?;
     let host = Headers::check(request.headers, &[])?;
 
     let (time_key, time) = match validity {

@@ -54,6 +54,15 @@ impl<'a> Params<'a> {
         Ok(params)
     }
 
+    /// Checks `query` as [`Params::parse`] does, without keeping or
+    /// sorting the parameters (SigV2, which sorts them another way).
+    pub(crate) fn check(query: &'a str, offset: usize, refused: &[&str]) -> Result<(), Error> {
+        let mut params = Self::new(query);
+        // Spilled: every parameter is checked, none is kept.
+        params.spilled = true;
+        params.read(offset, refused)
+    }
+
     /// The query, not read yet.
     #[inline]
     pub(crate) fn new(query: &'a str) -> Self {
@@ -452,6 +461,7 @@ mod tests {
             for refused in [&refused[..], &[]] {
                 let fast = Params::parse(&q, 3, refused);
                 let generic = query::check(&q, 3, refused);
+                proptest::prop_assert_eq!(Params::check(&q, 3, refused), generic, "{}", q);
                 proptest::prop_assert_eq!(fast.as_ref().err().copied(), generic.err(), "{}", q);
                 if let Ok(params) = fast {
                     let added = [

@@ -13,11 +13,8 @@
 
 use core::cmp::Ordering;
 
-use crate::Error;
 use crate::canonical::headers::Headers;
-use crate::encode::{
-    Decoded, check_escapes, cmp_canonical, decodes_to_utf8, encode_into, is_plain, reencode_into,
-};
+use crate::encode::{Decoded, cmp_canonical, encode_into, is_plain, reencode_into};
 use crate::sink::Sink;
 use crate::sort::for_each_sorted;
 
@@ -32,7 +29,13 @@ pub(crate) fn raw_params(query: &str) -> impl Iterator<Item = (&str, &str)> + Cl
 /// Checks every parameter: well-formed escapes, UTF-8 after decoding, and
 /// (when `refused` is not empty) no key equal, ignoring ASCII case, to one of
 /// the `refused` authentication parameter names.
-pub(crate) fn check(query: &str, offset: usize, refused: &[&str]) -> Result<(), Error> {
+///
+/// The rule written plainly, kept as the reference the one-pass reader of
+/// [`crate::canonical::params`] is tested against.
+#[cfg(test)]
+pub(crate) fn check(query: &str, offset: usize, refused: &[&str]) -> Result<(), crate::Error> {
+    use crate::Error;
+    use crate::encode::{check_escapes, decodes_to_utf8};
     check_escapes(query, offset)?;
     for (key, value) in raw_params(query) {
         if !decodes_to_utf8(key) || !decodes_to_utf8(value) {
@@ -233,6 +236,7 @@ pub(crate) fn write_ordered<S: Sink>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use alloc::string::String;
     use alloc::vec::Vec;
 

@@ -4,7 +4,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::canonical::headers::Headers;
-use crate::canonical::query;
+use crate::canonical::params::Params;
 use crate::canonical::request::check_method;
 use crate::canonical::target::Target;
 use crate::encode::Decoded;
@@ -75,7 +75,7 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
         return Err(Rejection::MalformedSignature);
     }
     check_method(request.method)?;
-    query::check(params, 0, &[])?;
+    Params::check(params, 0, &[])?;
     let host = Headers::check_received(request.headers)?;
 
     let secret = lookup
