@@ -43,10 +43,7 @@ pub(crate) struct Params<'a> {
 }
 
 impl<'a> Params<'a> {
-    /// Checks `query` (as sent, without `?`) and sorts its parameters:
-    /// well-formed escapes (`offset` is the query's position in the
-    /// target, for the error), UTF-8 after decoding, and no key equal,
-    /// ignoring ASCII case, to one of the `refused` names.
+    /// [`Params::new`] and [`Params::read`] (tests).
     #[cfg(test)]
     pub(crate) fn parse(query: &'a str, offset: usize, refused: &[&str]) -> Result<Self, Error> {
         let mut params = Self::new(query);
@@ -54,7 +51,7 @@ impl<'a> Params<'a> {
         Ok(params)
     }
 
-    /// Checks `query` as [`Params::parse`] does, without keeping or
+    /// Checks `query` as [`Params::read`] does, without keeping or
     /// sorting the parameters (SigV2, which sorts them another way).
     pub(crate) fn check(query: &'a str, offset: usize, refused: &[&str]) -> Result<(), Error> {
         let mut params = Self::new(query);
@@ -74,8 +71,11 @@ impl<'a> Params<'a> {
         }
     }
 
-    /// Reads the query: [`Params::parse`], in place (the span array is
-    /// not moved).
+    /// Reads the query (as sent, without `?`), checking it, and sorts its
+    /// parameters: well-formed escapes (`offset` is the query's position in
+    /// the target, for the error), UTF-8 after decoding, and no key equal,
+    /// ignoring ASCII case, to one of the `refused` names. In place: the
+    /// span array is not moved.
     pub(crate) fn read(&mut self, offset: usize, refused: &[&str]) -> Result<(), Error> {
         let params = self;
         let query = params.query;
