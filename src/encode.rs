@@ -43,8 +43,9 @@ const UNRESERVED_TABLE: [bool; 256] = {
     t
 };
 
+/// The value of one hex digit (either case).
 #[inline]
-const fn hex_value(b: u8) -> Option<u8> {
+pub(crate) const fn hex_value(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),

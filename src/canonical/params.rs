@@ -13,7 +13,7 @@ use core::cmp::Ordering;
 
 use crate::Error;
 use crate::canonical::query::{self, Param, decoded_eq, decoded_eq_ignore_case};
-use crate::encode::{cmp_canonical, decodes_to_utf8, reencode_into};
+use crate::encode::{cmp_canonical, decodes_to_utf8, hex_value, reencode_into};
 use crate::scan::{self, NeedsEncoding};
 use crate::sink::Sink;
 
@@ -335,16 +335,6 @@ fn write_component<S: Sink>(sink: &mut S, raw: &str, plain: bool) {
         sink.put_str(raw);
     } else {
         reencode_into(sink, raw);
-    }
-}
-
-#[inline]
-const fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
     }
 }
 
