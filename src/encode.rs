@@ -27,21 +27,9 @@ const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 #[must_use]
 #[allow(clippy::indexing_slicing)] // a `u8` always indexes a 256-entry table
 pub const fn is_unreserved(b: u8) -> bool {
-    UNRESERVED_TABLE[b as usize]
+    // The one definition of the set is `scan::NeedsEncoding`.
+    !<NeedsEncoding as ByteClass>::TABLE[b as usize]
 }
-
-/// `is_unreserved` as a table: one load per byte on the hot encoding loops.
-#[allow(clippy::indexing_slicing)] // `i` < 256, checked by the loop
-const UNRESERVED_TABLE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
-        i += 1;
-    }
-    t
-};
 
 /// The value of one hex digit (either case).
 #[inline]

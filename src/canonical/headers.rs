@@ -65,7 +65,8 @@ crate::scan::byte_class!(
 );
 
 crate::scan::byte_class!(
-    /// Bytes not allowed in a host: letters, digits, `.-_:[]` are.
+    /// Bytes not allowed in a host (a `Host` header, an S3 endpoint):
+    /// letters, digits, `.-_:[]` are.
     NotInHost,
     |b| {
         let alnum = ((b | 0x20).wrapping_sub(b'a') < 26) | (b.wrapping_sub(b'0') < 10);
@@ -85,10 +86,6 @@ crate::scan::byte_class!(
     FoldSpace,
     |b| (b == b' ') | (b == b'\t') | (b == b'\n')
 );
-
-fn is_fold_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n')
-}
 
 /// The request's headers plus the ones the signer adds (`x-amz-date`, ...),
 /// as one signable set.
@@ -370,7 +367,7 @@ impl<'a> Headers<'a> {
             if prev.is_some() {
                 sink.put(sep);
             }
-            if encode && !name.bytes().all(crate::encode::is_unreserved) {
+            if encode && crate::scan::any::<crate::scan::NeedsEncoding>(name.as_bytes()) {
                 let mut lower = [0u8; 64];
                 let mut rest = name.as_bytes();
                 while !rest.is_empty() {
@@ -420,7 +417,7 @@ fn write_value<S: Sink>(sink: &mut S, value: &str) {
         return;
     }
     let mut first = true;
-    for word in value.split(|c: char| c.is_ascii() && is_fold_space(c as u8)) {
+    for word in value.split(|c: char| c.is_ascii() && crate::scan::in_table::<FoldSpace>(c as u8)) {
         if word.is_empty() {
             continue;
         }

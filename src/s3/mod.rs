@@ -62,9 +62,7 @@ impl<'a> Bucket<'a> {
     /// also allows uppercase and `_`, as legacy buckets may have them).
     pub fn new(endpoint: &'a str, name: &'a str, addressing: Addressing) -> Result<Self, Error> {
         let host_ok = !endpoint.is_empty()
-            && endpoint.bytes().all(|b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':' | b'[' | b']')
-            });
+            && !crate::scan::any::<crate::canonical::headers::NotInHost>(endpoint.as_bytes());
         if !host_ok {
             return Err(Error::InvalidHost);
         }
@@ -99,6 +97,19 @@ impl<'a> Bucket<'a> {
             sink.put(b".");
         }
         sink.put_str(self.endpoint);
+    }
+
+    /// Writes the host, then the target; returns the host's length.
+    fn write_host_and_target<S: Sink>(
+        &self,
+        sink: &mut S,
+        object_key: &str,
+        query: &[(&str, &str)],
+    ) -> usize {
+        let mut host = Count(0);
+        self.write_host(&mut crate::sink::Tee(&mut *sink, &mut host));
+        self.write_target(sink, object_key, query);
+        host.0
     }
 
     fn write_target<S: Sink>(&self, sink: &mut S, object_key: &str, query: &[(&str, &str)]) {
@@ -182,17 +193,14 @@ pub fn presign_object<'o>(
     // as well as the URL.
     let mut stack = [0u8; STACK_TARGET];
     let mut scratch = OutBuf::new(&mut stack);
-    bucket.write_host(&mut scratch);
-    let host_len = scratch.position();
-    bucket.write_target(&mut scratch, object_key, options.query);
+    let host_len = bucket.write_host_and_target(&mut scratch, object_key, options.query);
     if let Ok(text) = scratch.finish() {
         return sign_object(
             key, time, bucket, method, text, host_len, expires_in, options, out,
         );
     }
     let mut count = Count(0);
-    bucket.write_host(&mut count);
-    bucket.write_target(&mut count, object_key, options.query);
+    bucket.write_host_and_target(&mut count, object_key, options.query);
     let scratch_len = count.0;
     let split = out
         .len()
@@ -202,8 +210,7 @@ pub fn presign_object<'o>(
         })?;
     let (head, tail) = out.split_at_mut(split);
     let mut scratch = OutBuf::new(tail);
-    bucket.write_host(&mut scratch);
-    bucket.write_target(&mut scratch, object_key, options.query);
+    bucket.write_host_and_target(&mut scratch, object_key, options.query);
     let text = scratch.finish()?;
     sign_object(
         key, time, bucket, method, text, host_len, expires_in, options, head,
