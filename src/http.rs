@@ -51,6 +51,16 @@ struct View {
     added_host: Option<String>,
 }
 
+impl View {
+    /// The headers as the signer takes them.
+    fn header_pairs(&self) -> Vec<(&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
+    }
+}
+
 fn view<B>(request: &http::Request<B>) -> Result<View, Error> {
     let uri = request.uri();
     let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
@@ -138,11 +148,7 @@ fn headers_to_add<B>(
     settings: &SigningSettings,
 ) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
     let v = view(request)?;
-    let headers: Vec<(&str, &str)> = v
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let headers = v.header_pairs();
     let signable = Request::new(&v.method, &v.target, &headers).with_payload(payload);
     let added = alloc_api::sign_headers(key, time, &signable, settings)?;
     let mut new = Vec::with_capacity(added.len() + 1);
@@ -170,11 +176,7 @@ pub fn presign_uri<B>(
     settings: &SigningSettings,
 ) -> Result<http::Uri, Error> {
     let v = view(request)?;
-    let headers: Vec<(&str, &str)> = v
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
+    let headers = v.header_pairs();
     let signable = Request::new(&v.method, &v.target, &headers).with_payload(payload);
     let target = alloc_api::presign(key, time, &signable, expires_in, settings)?;
     let mut parts = request.uri().clone().into_parts();
