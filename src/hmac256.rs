@@ -126,28 +126,32 @@ impl Sha256Stream {
     }
 
     pub(crate) fn finalize(mut self) -> [u8; 32] {
+        self.finish()
+    }
+
+    /// Pads in place (FIPS 180-4 §5.1.1) and returns the digest. The stream
+    /// is spent afterwards: only `Drop` (which wipes it) may follow.
+    fn finish(&mut self) -> [u8; 32] {
         let bits = self.len.wrapping_mul(8);
         let used = self.used;
-        let mut tail = [0u8; 64];
-        if let Some(dst) = tail.get_mut(..used) {
-            dst.copy_from_slice(self.block.get(..used).unwrap_or_default());
-        }
-        if let Some(b) = tail.get_mut(used) {
+        if let Some(b) = self.block.get_mut(used) {
             *b = 0x80;
         }
-        if used >= 56 {
-            compress(&mut self.h, &tail);
-            tail = [0; 64];
+        if let Some(rest) = self.block.get_mut(used + 1..) {
+            rest.fill(0);
         }
-        if let Some(dst) = tail.get_mut(56..) {
+        if used >= 56 {
+            compress(&mut self.h, &self.block);
+            self.block = [0; 64];
+        }
+        if let Some(dst) = self.block.get_mut(56..) {
             dst.copy_from_slice(&bits.to_be_bytes());
         }
-        compress(&mut self.h, &tail);
+        compress(&mut self.h, &self.block);
         let mut out = [0u8; 32];
         for (chunk, word) in out.chunks_exact_mut(4).zip(self.h) {
             chunk.copy_from_slice(&word.to_be_bytes());
         }
-        wipe(&mut tail);
         out
     }
 }
@@ -232,7 +236,7 @@ impl HmacState {
     }
 
     pub(crate) fn finalize(mut self) -> [u8; 32] {
-        let inner = core::mem::replace(&mut self.inner, Sha256Stream::new()).finalize();
+        let inner = self.inner.finish();
         let mut outer = Sha256Stream::resume(self.outer, 64);
         outer.update(&inner);
         outer.finalize()

@@ -140,14 +140,37 @@ impl fmt::Display for PayloadHash {
 /// Lowercase hex of a 32-byte digest.
 pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
     let mut out = [0u8; 64];
-    // Cannot fail: the output is exactly twice the input.
-    let _ = hex::encode_to_slice(digest, &mut out);
+    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
+        if let [hi, lo] = pair {
+            *hi = hex_digit(b >> 4);
+            *lo = hex_digit(b & 0x0f);
+        }
+    }
     out
+}
+
+/// The lowercase hex digit of `n` < 16, without a branch or a table (the
+/// loop above then runs on vector registers): `9 - n` wraps, setting its top
+/// bit, exactly when `n` is past 9, and `'a' - '0' - 10` = 39 moves those
+/// onto `a`..`f`.
+#[inline(always)]
+fn hex_digit(n: u8) -> u8 {
+    n + b'0' + (9u8.wrapping_sub(n) >> 7) * 39
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex64_is_lowercase_hex_of_every_byte() {
+        for start in (0..=255u8).step_by(32) {
+            let digest: [u8; 32] = core::array::from_fn(|i| start.wrapping_add(i as u8));
+            let want: alloc::string::String =
+                digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
+            assert_eq!(&hex64(&digest)[..], want.as_bytes());
+        }
+    }
 
     #[test]
     fn lines() {
