@@ -2,6 +2,12 @@
 //! the official `aws-sigv4` (W1–W3) and `rusty-s3` (W2), checked to produce
 //! the same signatures before anything is timed, plus the SHA-256 floor and
 //! a counting global allocator.
+//!
+//! aws-sigv4 is measured two ways: [`aws::sign`] (sign only: the signature
+//! and the instructions, no URL or header produced) and
+//! [`aws::sign_and_apply`] (sign, then apply the instructions to an
+//! `http::Request`, which then holds the finished URL or headers, as awsig's
+//! output does).
 
 #[path = "../../workloads/mod.rs"]
 pub mod workloads;
@@ -34,12 +40,19 @@ pub fn system_time() -> SystemTime {
 pub mod aws {
     use super::*;
 
-    /// What stays the same across signatures: the identity and the URI.
+    /// What stays the same across signatures: the identity and the URI, and
+    /// the parts of the `http::Request` that [`sign_and_apply`] signs.
     pub struct Setup {
         /// Credentials as an `Identity`.
         pub identity: Identity,
         /// `https://host/target`.
         pub uri: String,
+        /// The method, for [`Setup::request`].
+        pub method: http::Method,
+        /// `uri`, parsed, for [`Setup::request`].
+        pub http_uri: http::Uri,
+        /// The workload's headers, for [`Setup::request`].
+        pub headers: http::HeaderMap,
     }
 
     impl Setup {
@@ -52,10 +65,42 @@ pub mod aws {
                 None,
                 "benchmark",
             );
+            let uri = format!("https://{}{}", w.host, w.target);
+            let http_uri = uri.parse().expect("valid URI");
+            let headers = w
+                .headers
+                .iter()
+                .map(|&(n, v)| {
+                    (
+                        http::HeaderName::from_bytes(n.as_bytes()).expect("header name"),
+                        http::HeaderValue::from_str(v).expect("header value"),
+                    )
+                })
+                .collect();
             Self {
                 identity: creds.into(),
-                uri: format!("https://{}{}", w.host, w.target),
+                uri,
+                method: w.method.parse().expect("method"),
+                http_uri,
+                headers,
             }
+        }
+
+        /// A fresh unsigned request (method, URI, the workload's headers, no
+        /// body), for [`sign_and_apply`] to sign. `http::Request` is not
+        /// `Clone`, so it is assembled from clones of the parts kept here:
+        /// the method and URI are cheap (`Bytes`, reference counted), the
+        /// header map is copied. The copy is part of what `sign+apply`
+        /// times; an SDK signing a request it holds has that request
+        /// already, so subtract the `request clone` measurement to compare
+        /// signing alone.
+        #[inline]
+        pub fn request(&self) -> http::Request<()> {
+            let mut req = http::Request::new(());
+            *req.method_mut() = self.method.clone();
+            *req.uri_mut() = self.http_uri.clone();
+            *req.headers_mut() = self.headers.clone();
+            req
         }
 
         /// The signing parameters (built once: time, region, service, settings).
@@ -81,9 +126,10 @@ pub mod aws {
         }
     }
 
-    /// One signature: the request is made signable (its URI parsed) and
-    /// signed; the instructions (query parameters or headers to add) are not
-    /// applied to any request.
+    /// One signature, sign only: the request is made signable (its URI
+    /// parsed) and signed; the instructions (query parameters or headers to
+    /// add) are not applied to any request, so no URL or header is produced
+    /// (see [`sign_and_apply`]).
     #[inline]
     pub fn sign(
         w: &Workload,
@@ -97,6 +143,23 @@ pub mod aws {
         let request =
             SignableRequest::new(w.method, uri, w.headers.iter().copied(), body).expect("signable");
         http_request::sign(request, params).expect("signs")
+    }
+
+    /// One signature, applied: a fresh request from [`Setup::request`], the
+    /// [`sign`] above, and the instructions applied to the request with
+    /// `SigningInstructions::apply_to_request_http1x` (headers inserted, or
+    /// the query parameters appended to the URI, which is re-parsed). The
+    /// result holds the finished URL or headers, like awsig's output.
+    #[inline]
+    pub fn sign_and_apply(
+        w: &Workload,
+        setup: &Setup,
+        params: &SigningParams<'_>,
+    ) -> http::Request<()> {
+        let mut req = setup.request();
+        let out = sign(w, &setup.uri, params);
+        out.into_parts().0.apply_to_request_http1x(&mut req);
+        req
     }
 }
 
@@ -187,10 +250,13 @@ pub struct Agreement {
 }
 
 /// Signs `w` with awsig (cached and uncached key, and for W2 both APIs),
-/// aws-sigv4 and, for W2, rusty-s3, and panics unless all agree: same
-/// signature; for presigned URLs the same path and the same decoded query
-/// pairs; for header signing the same `Authorization`, `X-Amz-Date` and
-/// `X-Amz-Security-Token`.
+/// aws-sigv4 (sign only, and sign + apply to an `http::Request`) and, for
+/// W2, rusty-s3, and panics unless all agree: same signature; for presigned
+/// URLs the same path and the same decoded query pairs (for sign+apply,
+/// those of the request's URI, its headers unchanged); for header signing
+/// the same `Authorization`, `X-Amz-Date` and `X-Amz-Security-Token` (for
+/// sign+apply, the request's header values, its URI unchanged and its
+/// other headers kept).
 pub fn verify(w: &Workload) -> Agreement {
     let name = w.name;
     let inspection = w.inspect();
@@ -221,10 +287,10 @@ pub fn verify(w: &Workload) -> Agreement {
     let params = setup.params(w);
     let out = aws::sign(w, &setup.uri, &params);
     assert_eq!(out.signature(), expected, "{name}: aws-sigv4 signature");
-    let (headers, params) = out.into_parts().0.into_parts();
+    let (headers, query) = out.into_parts().0.into_parts();
     if w.is_presign() {
         let mut theirs = query_pairs(w.target);
-        theirs.extend(params.iter().map(|(k, v)| ((*k).to_owned(), v.to_string())));
+        theirs.extend(query.iter().map(|(k, v)| ((*k).to_owned(), v.to_string())));
         theirs.sort();
         assert_eq!(
             query_pairs(&cached),
@@ -252,12 +318,80 @@ pub fn verify(w: &Workload) -> Agreement {
             ours, theirs,
             "{name}: aws-sigv4 headers (Authorization, X-Amz-Date, token)"
         );
-        assert!(
-            params.is_empty(),
-            "{name}: aws-sigv4 added query parameters"
+        assert!(query.is_empty(), "{name}: aws-sigv4 added query parameters");
+    }
+    peers.push("aws-sigv4 sign");
+
+    // aws-sigv4, instructions applied to an `http::Request`
+    let req = aws::sign_and_apply(w, &setup, &params);
+    assert_eq!(req.method(), &setup.method, "{name}: sign+apply method");
+    let url = req.uri().to_string();
+    if w.is_presign() {
+        let pairs = query_pairs(&url);
+        let signature = pairs
+            .iter()
+            .find(|(k, _)| k == "X-Amz-Signature")
+            .map(|(_, v)| v.as_str());
+        assert_eq!(
+            signature,
+            Some(expected.as_str()),
+            "{name}: aws-sigv4 sign+apply signature"
+        );
+        assert_eq!(
+            pairs,
+            query_pairs(&cached),
+            "{name}: aws-sigv4 sign+apply query pairs"
+        );
+        assert_eq!(
+            path_of(&url),
+            path_of(&cached),
+            "{name}: aws-sigv4 sign+apply path"
+        );
+        assert_eq!(
+            req.headers(),
+            &setup.headers,
+            "{name}: aws-sigv4 sign+apply changed the headers of a presigned URL"
+        );
+    } else {
+        assert_eq!(
+            url, setup.uri,
+            "{name}: aws-sigv4 sign+apply changed the URI"
+        );
+        let ours = signer.signed_headers(&key);
+        for (n, v) in &ours {
+            let theirs = req.headers().get(n.as_str()).map(|v| v.as_bytes());
+            assert_eq!(
+                theirs,
+                Some(v.as_bytes()),
+                "{name}: aws-sigv4 sign+apply header {n}"
+            );
+        }
+        for n in ["authorization", "x-amz-date", "x-amz-security-token"] {
+            assert!(
+                ours.iter().any(|(o, _)| o.eq_ignore_ascii_case(n)),
+                "{name}: awsig did not add {n}"
+            );
+        }
+        for (n, v) in &setup.headers {
+            assert_eq!(
+                req.headers().get(n),
+                Some(v),
+                "{name}: aws-sigv4 sign+apply header {n}"
+            );
+        }
+        assert_eq!(
+            req.headers().len(),
+            setup.headers.len() + ours.len(),
+            "{name}: aws-sigv4 sign+apply headers (count)"
+        );
+        let authorization = req.headers()["authorization"].to_str().unwrap_or("");
+        assert_eq!(
+            signature_in(authorization),
+            expected,
+            "{name}: aws-sigv4 sign+apply signature"
         );
     }
-    peers.push("aws-sigv4");
+    peers.push("aws-sigv4 sign+apply");
 
     // rusty-s3
     if let (Some(setup), Some(o)) = (rusty::Setup::new(w), w.s3) {

@@ -9,6 +9,13 @@
 //! awsig-peers interleaved    medians with the implementations timed in turn, round by round
 //! ```
 //!
+//! aws-sigv4 appears twice: `sign` (the signature and the instructions
+//! only, no URL or header produced) and `sign+apply` (a fresh
+//! `http::Request` signed and the instructions applied to it, so that it
+//! holds the finished URL or headers, as awsig's output does). `request
+//! clone` is the cost of making that fresh request alone, included in
+//! `sign+apply`, for readers to subtract.
+//!
 //! The timings are the criterion bench: `cargo bench -p awsig-peers`.
 
 use std::hint::black_box;
@@ -69,8 +76,10 @@ fn check() {
 fn allocs() {
     const RUNS: usize = 101;
     println!("median heap allocations per signature (calls / bytes), {RUNS} signatures each");
-    println!("| workload | awsig cached | awsig uncached | aws-sigv4 | rusty-s3 |");
-    println!("| --- | --- | --- | --- | --- |");
+    println!(
+        "| workload | awsig cached | awsig uncached | aws-sigv4 sign | aws-sigv4 sign+apply | request clone | rusty-s3 |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
     for w in workloads::all() {
         verify(&w);
         let signer = AwsigSigner::new(&w);
@@ -85,16 +94,20 @@ fn allocs() {
         let setup = aws::Setup::new(&w);
         let params = setup.params(&w);
         let aws = counting::median(RUNS, || aws::sign(&w, &setup.uri, &params));
+        let applied = counting::median(RUNS, || aws::sign_and_apply(&w, &setup, &params));
+        let request = counting::median(RUNS, || setup.request());
         let rusty = rusty::Setup::new(&w)
             .zip(w.s3)
             .map(|(setup, o)| counting::median(RUNS, || setup.sign(o.key)));
         let cell = |(calls, bytes): (usize, usize)| format!("{calls} / {bytes} B");
         println!(
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             w.name,
             cell(cached),
             cell(uncached),
             cell(aws),
+            cell(applied),
+            cell(request),
             rusty.map_or("n/a".to_owned(), cell)
         );
     }
@@ -184,17 +197,19 @@ type Timed<'a> = Box<dyn FnMut() + 'a>;
 /// Times every implementation of every workload in turn, round after round
 /// (each round a batch of ~1 ms per implementation, the order rotated), and
 /// prints the median time per signature of each, and the median over rounds
-/// of the ratios to the floor and of aws-sigv4 to awsig. A burst of load on
-/// a shared machine then hits a round of every implementation alike instead
-/// of one criterion benchmark, so the ratios stay meaningful.
+/// of the ratios to the floor and of aws-sigv4 (sign only, and sign+apply)
+/// to awsig. A burst of load on a shared machine then hits a round of every
+/// implementation alike instead of one criterion benchmark, so the ratios
+/// stay meaningful. `request clone` (making the fresh `http::Request` that
+/// sign+apply signs, included in it) is timed the same way.
 fn interleaved(rounds: usize) {
     println!(
         "interleaved, {rounds} rounds: median per signature; ratios are medians of per-round ratios"
     );
     println!(
-        "| workload | awsig cached | awsig uncached | aws-sigv4 | rusty-s3 | floor | cached x floor | aws-sigv4 / cached | aws-sigv4 / uncached |"
+        "| workload | awsig cached | awsig uncached | aws-sigv4 sign | aws-sigv4 sign+apply | request clone | rusty-s3 | floor | cached x floor | aws-sigv4 sign / cached | aws-sigv4 sign / uncached | aws-sigv4 sign+apply / cached | aws-sigv4 sign+apply / uncached |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for w in workloads::all() {
         verify(&w);
         let floor = w.floor();
@@ -221,9 +236,21 @@ fn interleaved(rounds: usize) {
                 }),
             ),
             (
-                "aws-sigv4",
+                "aws-sigv4 sign",
                 Box::new(|| {
                     black_box(aws::sign(black_box(&w), &setup.uri, &params));
+                }),
+            ),
+            (
+                "aws-sigv4 sign+apply",
+                Box::new(|| {
+                    black_box(aws::sign_and_apply(black_box(&w), &setup, &params));
+                }),
+            ),
+            (
+                "request clone",
+                Box::new(|| {
+                    black_box(black_box(&setup).request());
                 }),
             ),
             (
@@ -279,23 +306,28 @@ fn interleaved(rounds: usize) {
                 format!("{:.0} ns", median(per[i].clone()))
             })
         };
-        let (c, u, a, f) = (
+        let (c, u, a, p, f) = (
             idx("cached").unwrap_or(0),
             idx("uncached").unwrap_or(0),
-            idx("aws-sigv4").unwrap_or(0),
+            idx("aws-sigv4 sign").unwrap_or(0),
+            idx("aws-sigv4 sign+apply").unwrap_or(0),
             idx("floor").unwrap_or(0),
         );
         println!(
-            "| {} | {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
             w.name,
             cell("cached"),
             cell("uncached"),
-            cell("aws-sigv4"),
+            cell("aws-sigv4 sign"),
+            cell("aws-sigv4 sign+apply"),
+            cell("request clone"),
             cell("rusty-s3"),
             cell("floor"),
             ratio(c, f),
             ratio(a, c),
             ratio(a, u),
+            ratio(p, c),
+            ratio(p, u),
         );
     }
 }
