@@ -224,7 +224,7 @@ fn encode<R: Read, W: Write>(
                 .headers()
                 .map(|(n, v)| (n.to_owned(), v.to_owned()))
                 .collect();
-            (headers, *signed.signature())
+            (headers, signed.signature())
         })
     })
     .map_err(|e| e.to_string())?;
@@ -790,7 +790,7 @@ mod tests {
         let seed_request =
             Request::new("PUT", "/b/k", &host).with_payload(Payload::StreamingSigned);
         let mut buf = [0u8; 512];
-        let seed = *v4::sign_headers(&key, time, &seed_request, &SigningSettings::s3(), &mut buf)
+        let seed = v4::sign_headers(&key, time, &seed_request, &SigningSettings::s3(), &mut buf)
             .unwrap()
             .signature();
         let body = vec![5u8; 8192 * 1000 + 17];

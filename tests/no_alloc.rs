@@ -145,7 +145,7 @@ fn signing_allocates_nothing() {
         let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
         let req = Request::new("PUT", "/bucket/key", &s3_host)
             .with_payload(Payload::StreamingSignedTrailer);
-        let seed = *v4::sign_headers(&key, time, &req, &SigningSettings::s3(), &mut buf)
+        let seed = v4::sign_headers(&key, time, &req, &SigningSettings::s3(), &mut buf)
             .unwrap()
             .signature();
         let mut signer =

@@ -68,7 +68,7 @@ fn debug_and_display_never_show_secrets() {
     let post = s3::post::presign_post(&key, t, &policy, &mut pbuf).unwrap();
     assert_hidden("PresignedPost", &format!("{post:?}"));
 
-    let seed = *signed.signature();
+    let seed = signed.signature();
     let chunks = v4::ChunkSigner::new(&key, t, &seed, v4::ChunkedMode::Signed).unwrap();
     assert_hidden("ChunkSigner", &format!("{chunks:?}"));
 

@@ -261,7 +261,7 @@ pub fn sign(case: &Value, repeat: usize, buf: &mut [u8]) -> Result<Value, Refuse
             "authorization": signed.authorization(), "signed_target": null, "added_headers": added, "error": null,
         });
         if chunked {
-            result["chunk_signatures"] = chunk_signatures(&c, &key, time, signed.signature())?;
+            result["chunk_signatures"] = chunk_signatures(&c, &key, time, &signed.signature())?;
         }
         Ok(result)
     }

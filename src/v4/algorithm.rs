@@ -10,7 +10,6 @@ use crate::sink::Sink;
 use crate::time::DateStamp;
 use crate::v4::key::SigningKey;
 use crate::v4::scope::TERMINATOR;
-use crate::v4::signature::Signature;
 use crate::{Error, SigningTime};
 
 /// The `/`-separated parts of a credential scope (without the access key id).
@@ -52,6 +51,10 @@ impl<'s> ScopeParts<'s> {
 pub(crate) trait KeyKind {
     /// Receives the string to sign.
     type State: Sink;
+    /// The signature's bytes, written out in hex (SigV4: the HMAC; SigV4a:
+    /// the DER-encoded ECDSA signature). Kept raw and small until written,
+    /// so that no hex copy travels back up the call chain.
+    type Raw: AsRef<[u8]>;
 
     fn algorithm(&self) -> &'static str;
     fn access_key_id(&self) -> &str;
@@ -64,13 +67,14 @@ pub(crate) trait KeyKind {
     /// SigV4a's `X-Amz-Region-Set`.
     fn region_set(&self) -> Option<&str>;
     fn start(&self) -> Self::State;
-    fn finish(&self, state: Self::State) -> Result<Signature, Error>;
+    fn finish(&self, state: Self::State) -> Result<Self::Raw, Error>;
     /// Whether `claimed` (as received) signs what went into `state`.
     fn verify(&self, state: Self::State, claimed: &str) -> bool;
 }
 
 impl KeyKind for SigningKey<'_> {
     type State = HmacState;
+    type Raw = [u8; 32];
 
     fn algorithm(&self) -> &'static str {
         crate::v4::ALGORITHM
@@ -106,8 +110,8 @@ impl KeyKind for SigningKey<'_> {
         self.mac()
     }
 
-    fn finish(&self, state: HmacState) -> Result<Signature, Error> {
-        Ok(Signature::from_hex_bytes(&hex64(&state.finalize())))
+    fn finish(&self, state: HmacState) -> Result<[u8; 32], Error> {
+        Ok(state.finalize())
     }
 
     fn verify(&self, state: HmacState, claimed: &str) -> bool {

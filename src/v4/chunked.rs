@@ -439,7 +439,7 @@ mod tests {
             seed.signature().as_str(),
             "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"
         );
-        let seed = *seed.signature();
+        let seed = seed.signature();
 
         let body = vec![b'a'; 66_560];
         let mut signer = ChunkSigner::new(&key, time, &seed, ChunkedMode::Signed).unwrap();

@@ -17,7 +17,7 @@ use crate::canonical::{path, target::Target};
 use crate::encode::encode_into;
 use crate::sink::{Discard, OutBuf, Sink};
 use crate::v4::algorithm::KeyKind;
-use crate::v4::signature::{NoTrace, Signature, Trace, Tracer};
+use crate::v4::signature::{NoTrace, Signature, Trace, Tracer, write_hex};
 use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
 use crate::{Error, Payload, Request, SigningTime};
 
@@ -44,7 +44,9 @@ pub const AUTH_PARAMETERS: [&str; 8] = [
 #[must_use]
 pub struct Presigned<'o> {
     text: &'o str,
-    signature: Signature,
+    /// Where the hex signature is in `text`.
+    signature_at: usize,
+    signature_end: usize,
 }
 
 impl<'o> Presigned<'o> {
@@ -54,10 +56,15 @@ impl<'o> Presigned<'o> {
         self.text
     }
 
-    /// The signature.
+    /// The signature (the `X-Amz-Signature` value, read from the text).
     #[must_use]
-    pub fn signature(&self) -> &Signature {
-        &self.signature
+    pub fn signature(&self) -> Signature {
+        Signature::from_hex_bytes(
+            self.text
+                .as_bytes()
+                .get(self.signature_at..self.signature_end)
+                .unwrap_or_default(),
+        )
     }
 }
 
@@ -65,7 +72,7 @@ impl core::fmt::Debug for Presigned<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Presigned")
             .field("len", &self.text.len())
-            .field("signature", &self.signature)
+            .field("signature", &self.signature())
             .finish_non_exhaustive()
     }
 }
@@ -311,14 +318,17 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     };
     let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
     buf.put(b"&X-Amz-Signature=");
-    buf.put(signature.as_bytes());
+    let signature_at = buf.position();
+    write_hex(&mut buf, signature.as_ref());
+    let signature_end = buf.position();
     if let (Some(t), None) = (token, signed_token) {
         buf.put(b"&X-Amz-Security-Token=");
         encode_into(&mut buf, t.as_bytes(), false);
     }
     Ok(Presigned {
         text: buf.finish()?,
-        signature,
+        signature_at,
+        signature_end,
     })
 }
 

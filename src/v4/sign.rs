@@ -14,7 +14,7 @@ use crate::canonical::{path, target::Target};
 use crate::sink::{OutBuf, Sink};
 use crate::time::AmzDate;
 use crate::v4::algorithm::KeyKind;
-use crate::v4::signature::{NoTrace, Signature, Trace, Tracer};
+use crate::v4::signature::{NoTrace, Signature, Trace, Tracer, write_hex};
 use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
 use crate::{Error, Request, SigningTime};
 
@@ -29,7 +29,8 @@ pub struct HeaderSignature<'o, 'a> {
     security_token: Option<&'a str>,
     region_set: Option<&'a str>,
     content_sha256: Option<PayloadHash>,
-    signature: Signature,
+    /// Where the hex signature starts in `authorization` (it runs to the end).
+    signature_at: usize,
 }
 
 impl<'o, 'a> HeaderSignature<'o, 'a> {
@@ -63,10 +64,15 @@ impl<'o, 'a> HeaderSignature<'o, 'a> {
         self.content_sha256.as_ref().map(PayloadHash::as_str)
     }
 
-    /// The signature (also the end of the `Authorization` value).
+    /// The signature (the end of the `Authorization` value).
     #[must_use]
-    pub fn signature(&self) -> &Signature {
-        &self.signature
+    pub fn signature(&self) -> Signature {
+        Signature::from_hex_bytes(
+            self.authorization
+                .as_bytes()
+                .get(self.signature_at..)
+                .unwrap_or_default(),
+        )
     }
 
     /// Every header to add, `(name, value)`, `Authorization` last.
@@ -214,7 +220,8 @@ pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
     };
     let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
     buf.put(b", Signature=");
-    buf.put(signature.as_bytes());
+    let signature_at = buf.position();
+    write_hex(&mut buf, signature.as_ref());
     let authorization = buf.finish()?;
     Ok(HeaderSignature {
         authorization,
@@ -222,6 +229,6 @@ pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
         security_token: token,
         region_set,
         content_sha256: settings.content_sha256_header.then_some(payload),
-        signature,
+        signature_at,
     })
 }

@@ -55,11 +55,6 @@ impl Signature {
         }
     }
 
-    /// The hex digits, for writing out without a UTF-8 check.
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        self.hex.get(..usize::from(self.len)).unwrap_or_default()
-    }
-
     /// The hex text.
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -90,6 +85,17 @@ pub struct Trace<'w> {
     pub string_to_sign: &'w mut dyn fmt::Write,
 }
 
+/// Writes a signature's bytes (`KeyKind::Raw`) in lowercase hex.
+pub(crate) fn write_hex<S: Sink>(sink: &mut S, raw: &[u8]) {
+    for chunk in raw.chunks(32) {
+        let mut block = [0u8; 32];
+        if let Some(dst) = block.get_mut(..chunk.len()) {
+            dst.copy_from_slice(chunk);
+        }
+        sink.put(hex64(&block).get(..2 * chunk.len()).unwrap_or_default());
+    }
+}
+
 /// Debug sinks: none on the fast path, `fmt::Write`s when tracing.
 pub(crate) trait Tracer {
     fn run<K: KeyKind, O: Sink>(
@@ -99,7 +105,7 @@ pub(crate) trait Tracer {
         scope: &ScopeParts<'_>,
         request: &CanonicalRequest<'_>,
         copies: &mut Copies<O>,
-    ) -> Result<Signature, crate::Error>;
+    ) -> Result<K::Raw, crate::Error>;
 }
 
 /// No trace.
@@ -114,7 +120,7 @@ impl Tracer for NoTrace {
         scope: &ScopeParts<'_>,
         request: &CanonicalRequest<'_>,
         copies: &mut Copies<O>,
-    ) -> Result<Signature, crate::Error> {
+    ) -> Result<K::Raw, crate::Error> {
         let state = feed(
             key,
             amz_date,
@@ -136,7 +142,7 @@ impl Tracer for Trace<'_> {
         scope: &ScopeParts<'_>,
         request: &CanonicalRequest<'_>,
         copies: &mut Copies<O>,
-    ) -> Result<Signature, crate::Error> {
+    ) -> Result<K::Raw, crate::Error> {
         let mut cr = FmtSink {
             w: &mut *self.canonical_request,
             failed: false,

@@ -10,7 +10,9 @@
 use core::fmt;
 
 use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
-use p256::ecdsa::{Signature as EcdsaSignature, SigningKey as EcdsaKey, VerifyingKey};
+use p256::ecdsa::{
+    DerSignature, Signature as EcdsaSignature, SigningKey as EcdsaKey, VerifyingKey,
+};
 use p256::elliptic_curve::PrimeField;
 use sha2::{Digest, Sha256};
 
@@ -19,7 +21,6 @@ use crate::hmac256::{HmacKey, wipe};
 use crate::time::DateStamp;
 use crate::v4::algorithm::{KeyKind, ScopeParts};
 use crate::v4::key::hmac_key_with_prefix;
-use crate::v4::signature::Signature;
 use crate::{Credentials, Error, SigningTime};
 
 const LABEL: &[u8] = b"AWS4-ECDSA-P256-SHA256";
@@ -173,6 +174,7 @@ fn derive_key(access_key_id: &str, secret: &str) -> Result<EcdsaKey, Error> {
 
 impl KeyKind for V4aSigningKey<'_> {
     type State = Sha256;
+    type Raw = DerSignature;
 
     fn algorithm(&self) -> &'static str {
         super::ALGORITHM
@@ -209,18 +211,13 @@ impl KeyKind for V4aSigningKey<'_> {
         Sha256::new()
     }
 
-    fn finish(&self, state: Sha256) -> Result<Signature, Error> {
+    fn finish(&self, state: Sha256) -> Result<DerSignature, Error> {
         let digest: [u8; 32] = state.finalize().into();
         let sig: EcdsaSignature = self
             .key
             .sign_prehash(&digest)
             .map_err(|_| Error::WriteFailed)?;
-        let der = sig.to_der();
-        let mut hex = [0u8; 144];
-        let bytes = der.as_bytes();
-        let hex = hex.get_mut(..bytes.len() * 2).ok_or(Error::WriteFailed)?;
-        hex::encode_to_slice(bytes, hex).map_err(|_| Error::WriteFailed)?;
-        Ok(Signature::from_hex_bytes(hex))
+        Ok(sig.to_der())
     }
 
     fn verify(&self, state: Sha256, claimed: &str) -> bool {

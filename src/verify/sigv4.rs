@@ -375,6 +375,7 @@ struct V4aVerifyOnly;
 #[cfg(feature = "sigv4a")]
 impl KeyKind for V4aVerifyOnly {
     type State = sha2::Sha256;
+    type Raw = [u8; 32];
 
     fn algorithm(&self) -> &'static str {
         crate::v4a::ALGORITHM
@@ -403,7 +404,7 @@ impl KeyKind for V4aVerifyOnly {
     fn start(&self) -> sha2::Sha256 {
         <sha2::Sha256 as sha2::Digest>::new()
     }
-    fn finish(&self, _: sha2::Sha256) -> Result<crate::v4::Signature, crate::Error> {
+    fn finish(&self, _: sha2::Sha256) -> Result<[u8; 32], crate::Error> {
         Err(crate::Error::WriteFailed)
     }
     fn verify(&self, _: sha2::Sha256, _: &str) -> bool {
