@@ -259,7 +259,8 @@ impl Iterator for Reencoded<'_> {
 }
 
 /// Orders two raw query components by their canonical encodings (byte order),
-/// as AWS sorts parameters.
+/// as AWS sorts parameters. `a_plain` / `b_plain` say that a component is
+/// canonical as it is, so that its bytes are its encoding.
 #[inline]
 pub(crate) fn cmp_canonical(a: &str, a_plain: bool, b: &str, b_plain: bool) -> core::cmp::Ordering {
     if a_plain && b_plain {

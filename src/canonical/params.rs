@@ -4,7 +4,8 @@
 //! Checking, sorting and writing the canonical query string each used to
 //! split the query again; here the split happens once, into a fixed array
 //! on the stack that also records which keys and values are already
-//! canonical (only unreserved bytes), so that writing them is one copy.
+//! canonical (unreserved bytes, and escapes exactly as AWS writes them), so
+//! that writing them is one copy.
 //! Queries with more parameters than the array holds (or longer than
 //! 64 KiB, beyond 16-bit offsets) are validated the same way and sorted by
 //! [`crate::sort`], which has no size limit.
@@ -13,13 +14,15 @@ use core::cmp::Ordering;
 
 use crate::Error;
 use crate::canonical::query::{self, Param, decoded_eq, decoded_eq_ignore_case};
-use crate::encode::{cmp_canonical, decodes_to_utf8, hex_value, reencode_into};
+use crate::encode::{cmp_canonical, decodes_to_utf8, hex_value, is_unreserved, reencode_into};
 use crate::scan::{self, NeedsEncoding};
 use crate::sink::Sink;
 
 /// Parameters sorted on the stack; more go through [`crate::sort`].
 pub(crate) const STACK_PARAMS: usize = 64;
 
+/// `Span::plain` bits: the key / the value is canonical as sent (written
+/// with one copy, compared byte by byte).
 const KEY_PLAIN: u8 = 1;
 const VALUE_PLAIN: u8 = 2;
 
@@ -106,14 +109,25 @@ impl<'a> Params<'a> {
                     i = at + 1;
                 }
                 Some(b'%') => {
-                    let hex = |k: usize| bytes.get(at + k).copied().and_then(hex_value);
-                    let (Some(h), Some(l)) = (hex(1), hex(2)) else {
+                    let digit = |k: usize| bytes.get(at + k).copied().unwrap_or_default();
+                    let (Some(h), Some(l)) = (hex_value(digit(1)), hex_value(digit(2))) else {
                         return Err(Error::MalformedPercentEscape { at: offset + at });
                     };
+                    let byte = h << 4 | l;
                     if let Some(flag) = high.get_mut(in_value) {
-                        *flag |= (h << 4 | l) >= 0x80;
+                        *flag |= byte >= 0x80;
                     }
-                    plain &= !(KEY_PLAIN << in_value);
+                    // An escape is already canonical when AWS would write it
+                    // the same: uppercase digits, of a byte that must be
+                    // escaped (`%20` is; `%2f` and `%41` are re-encoded to
+                    // `%2F` and `A`). Clients encode values this way, so
+                    // most escaped values are still written with one copy.
+                    let canonical = !is_unreserved(byte)
+                        && !digit(1).is_ascii_lowercase()
+                        && !digit(2).is_ascii_lowercase();
+                    if !canonical {
+                        plain &= !(KEY_PLAIN << in_value);
+                    }
                     i = at + 3;
                 }
                 Some(b'&') | None => {
@@ -366,6 +380,12 @@ mod tests {
         assert_eq!(both("&&&"), "");
         assert_eq!(both("=&=="), "=&=%3D");
         assert_eq!(both("é=ü%C3%A9"), "%C3%A9=%C3%BC%C3%A9");
+        // Escapes already canonical are kept; others are rewritten, and the
+        // order is that of the canonical forms either way.
+        assert_eq!(
+            both("b=x%20y&a%2B=1&a%2b=0&a%41=%2f"),
+            "a%2B=0&a%2B=1&aA=%2F&b=x%20y"
+        );
         let many: String = (0..200)
             .rev()
             .map(|i| alloc::format!("p{i:03}=v&"))
@@ -419,6 +439,8 @@ mod tests {
             "~",
             "%20",
             "%2b",
+            "%2B",
+            "%3d",
             "%7E",
             "%41",
             "%C3",
