@@ -86,8 +86,8 @@ pub(crate) enum Value<'a> {
     Unreserved(&'a str),
     /// `X-Amz-Credential`: `AKID/date/region/service/aws4_request`, the
     /// parts unreserved (checked when the credentials and key were made),
-    /// joined with an encoded `/`.
-    Credential(&'a [&'a str]),
+    /// joined with an encoded `/`: the access key id, then the scope's parts.
+    Credential(&'a str, &'a [&'a str]),
     /// `X-Amz-SignedHeaders`: the signed header names joined with `;`, encoded.
     SignedHeaders(&'a Headers<'a>),
 }
@@ -173,12 +173,12 @@ impl<'a> Param<'a> {
                 debug_assert!(is_plain(text), "{text}");
                 sink.put_str(text);
             }
-            Value::Credential(parts) => {
-                for (i, part) in parts.iter().enumerate() {
-                    if i > 0 {
-                        sink.put(b"%2F");
-                    }
+            Value::Credential(access_key_id, scope) => {
+                debug_assert!(is_plain(access_key_id), "{access_key_id}");
+                sink.put_str(access_key_id);
+                for part in scope {
                     debug_assert!(is_plain(part), "{part}");
+                    sink.put(b"%2F");
                     sink.put_str(part);
                 }
             }

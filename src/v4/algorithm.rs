@@ -34,7 +34,11 @@ impl<'s> ScopeParts<'s> {
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &'s str> + '_ {
-        self.parts.iter().take(self.len).copied()
+        self.as_slice().iter().copied()
+    }
+
+    pub(crate) fn as_slice(&self) -> &[&'s str] {
+        self.parts.get(..self.len).unwrap_or_default()
     }
 
     pub(crate) fn write<S: Sink>(&self, sink: &mut S) {

@@ -235,48 +235,32 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     let expires = decimal(expires_in, &mut expires_buf);
     let date = time.date_stamp();
     let scope = key.scope(&date);
-    let mut credential = [key.access_key_id(), "", "", "", ""];
-    let mut n_credential = 1;
-    for part in scope.iter() {
-        if let Some(slot) = credential.get_mut(n_credential) {
-            *slot = part;
-            n_credential += 1;
-        }
-    }
-    let credential = credential.get(..n_credential).unwrap_or_default();
     let token = key.session_token();
     let signed_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
-    // In canonical (byte) order, as the merge into the query expects.
-    let candidates = [
-        Some(Param::added(
-            "X-Amz-Algorithm",
-            Value::Unreserved(key.algorithm()),
-        )),
-        Some(Param::added(
-            "X-Amz-Credential",
-            Value::Credential(credential),
-        )),
-        Some(Param::added(
-            "X-Amz-Date",
-            Value::Unreserved(amz_date.as_str()),
-        )),
-        Some(Param::added("X-Amz-Expires", Value::Unreserved(expires))),
-        key.region_set()
-            .map(|r| Param::added("X-Amz-Region-Set", Value::Text(r))),
-        signed_token.map(|t| Param::added("X-Amz-Security-Token", Value::Text(t))),
-        Some(Param::added(
-            "X-Amz-SignedHeaders",
-            Value::SignedHeaders(&headers),
-        )),
-    ];
+    // In canonical (byte) order, as the merge into the query expects;
+    // built in place (no array of candidates copied over).
     let mut params = [Param::default(); 7];
     let mut n_params = 0;
-    for p in candidates.into_iter().flatten() {
+    let mut add = |key, value| {
         if let Some(slot) = params.get_mut(n_params) {
-            *slot = p;
+            *slot = Param::added(key, value);
             n_params += 1;
         }
+    };
+    add("X-Amz-Algorithm", Value::Unreserved(key.algorithm()));
+    add(
+        "X-Amz-Credential",
+        Value::Credential(key.access_key_id(), scope.as_slice()),
+    );
+    add("X-Amz-Date", Value::Unreserved(amz_date.as_str()));
+    add("X-Amz-Expires", Value::Unreserved(expires));
+    if let Some(r) = key.region_set() {
+        add("X-Amz-Region-Set", Value::Text(r));
     }
+    if let Some(t) = signed_token {
+        add("X-Amz-Security-Token", Value::Text(t));
+    }
+    add("X-Amz-SignedHeaders", Value::SignedHeaders(&headers));
 
     let mut buf = OutBuf::new(out);
     if let Some(scheme) = emit.scheme {
