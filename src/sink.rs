@@ -153,14 +153,18 @@ impl<'b> OutBuf<'b> {
         Ok(self.buf.get_mut(..len).unwrap_or_default())
     }
 
-    /// The written text, or [`crate::Error::BufferTooSmall`].
-    pub(crate) fn finish(self) -> Result<&'b str, crate::Error> {
+    /// The written text, or [`crate::Error::BufferTooSmall`]. Takes the
+    /// buffer out through `&mut self` rather than consuming `self`: the
+    /// sink is not copied (its fields were just stored one by one, and a
+    /// wide reload of them stalls).
+    pub(crate) fn finish(&mut self) -> Result<&'b str, crate::Error> {
         if self.needed > self.len {
             return Err(crate::Error::BufferTooSmall {
                 needed: self.needed,
             });
         }
-        let written = self.buf.get(..self.len).unwrap_or_default();
+        let buf = core::mem::take(&mut self.buf);
+        let written = buf.get(..self.len).unwrap_or_default();
         // Everything written is `&str` pieces or ASCII produced by the encoder.
         core::str::from_utf8(written).map_err(|_| crate::Error::WriteFailed)
     }

@@ -91,21 +91,16 @@ impl PayloadHash {
     /// # Errors
     /// [`Error::InvalidPayloadHash`] when a precomputed hash is not 64
     /// lowercase hex digits.
+    // Inline, so that the literal lines (no body, `UNSIGNED-PAYLOAD`, the
+    // streaming ones) are chosen where they are used rather than copied
+    // out of a returned `Result`; hashing a body stays out of line.
+    #[inline]
     pub fn of(payload: &Payload<'_>) -> Result<Self, Error> {
         Ok(Self(match *payload {
             // Most requests have no body: skip hashing the empty string.
             Payload::Body([]) => Line::Literal(EMPTY_SHA256),
-            Payload::Body(body) => Line::Hex(hex64(&Sha256::digest(body).into())),
-            Payload::Precomputed(h) => {
-                let bytes: [u8; 64] = h
-                    .as_bytes()
-                    .try_into()
-                    .map_err(|_| Error::InvalidPayloadHash)?;
-                if !bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-                    return Err(Error::InvalidPayloadHash);
-                }
-                Line::Hex(bytes)
-            }
+            Payload::Body(body) => Line::Hex(hash_body(body)),
+            Payload::Precomputed(h) => Line::Hex(precomputed(h)?),
             literal => Line::Literal(
                 LITERALS
                     .iter()
@@ -135,6 +130,24 @@ impl fmt::Display for PayloadHash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// The hex SHA-256 of a body.
+#[inline(never)]
+fn hash_body(body: &[u8]) -> [u8; 64] {
+    hex64(&Sha256::digest(body).into())
+}
+
+/// A hash given by the caller: 64 lowercase hex digits.
+fn precomputed(h: &str) -> Result<[u8; 64], Error> {
+    let bytes: [u8; 64] = h
+        .as_bytes()
+        .try_into()
+        .map_err(|_| Error::InvalidPayloadHash)?;
+    if !bytes.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Err(Error::InvalidPayloadHash);
+    }
+    Ok(bytes)
 }
 
 /// Lowercase hex of a 32-byte digest.
