@@ -83,6 +83,10 @@ impl<'a> Params<'a> {
         let params = self;
         let query = params.query;
         let bytes = query.as_bytes();
+        // No parameters (most S3 and many presigned requests).
+        if bytes.is_empty() {
+            return Ok(());
+        }
         let mut start = 0;
         let mut eq: Option<usize> = None;
         let mut plain = KEY_PLAIN | VALUE_PLAIN;
