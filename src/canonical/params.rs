@@ -29,27 +29,44 @@ const VALUE_PLAIN: u8 = 2;
 /// One parameter: `query[start..eq]` is the key, `query[eq + 1..end]` the
 /// value (empty when `eq == end`: no `=`).
 #[derive(Clone, Copy, Default)]
-struct Span {
+pub(crate) struct Span {
     start: u16,
     eq: u16,
     end: u16,
     plain: u8,
 }
 
+/// Room for the spans of a query's parameters, owned by the caller (on its
+/// stack, filled in place: the array is never moved).
+pub(crate) type Spans = [Span; STACK_PARAMS];
+
+/// Empty [`Spans`].
+pub(crate) const SPANS: Spans = [Span {
+    start: 0,
+    eq: 0,
+    end: 0,
+    plain: 0,
+}; STACK_PARAMS];
+
 /// A checked query and its parameters in canonical order.
-pub(crate) struct Params<'a> {
+pub(crate) struct Params<'a, 's> {
     query: &'a str,
-    spans: [Span; STACK_PARAMS],
+    spans: &'s mut Spans,
     len: usize,
     /// Too many parameters (or too long a query) for `spans`.
     spilled: bool,
 }
 
-impl<'a> Params<'a> {
+impl<'a, 's> Params<'a, 's> {
     /// [`Params::new`] and [`Params::read`] (tests).
     #[cfg(test)]
-    pub(crate) fn parse(query: &'a str, offset: usize, refused: &[&str]) -> Result<Self, Error> {
-        let mut params = Self::new(query);
+    pub(crate) fn parse(
+        query: &'a str,
+        spans: &'s mut Spans,
+        offset: usize,
+        refused: &[&str],
+    ) -> Result<Self, Error> {
+        let mut params = Self::new(query, spans);
         params.read(offset, refused)?;
         Ok(params)
     }
@@ -57,18 +74,19 @@ impl<'a> Params<'a> {
     /// Checks `query` as [`Params::read`] does, without keeping or
     /// sorting the parameters (SigV2, which sorts them another way).
     pub(crate) fn check(query: &'a str, offset: usize, refused: &[&str]) -> Result<(), Error> {
-        let mut params = Self::new(query);
+        let mut spans = SPANS;
+        let mut params = Params::new(query, &mut spans);
         // Spilled: every parameter is checked, none is kept.
         params.spilled = true;
         params.read(offset, refused)
     }
 
-    /// The query, not read yet.
+    /// The query, not read yet; its parameters go into `spans`.
     #[inline]
-    pub(crate) fn new(query: &'a str) -> Self {
+    pub(crate) fn new(query: &'a str, spans: &'s mut Spans) -> Self {
         Self {
             query,
-            spans: [Span::default(); STACK_PARAMS],
+            spans,
             len: 0,
             spilled: query.len() > usize::from(u16::MAX),
         }
@@ -363,7 +381,8 @@ mod tests {
     use alloc::vec::Vec;
 
     fn both(q: &str) -> String {
-        let params = Params::parse(q, 0, &[]).unwrap();
+        let mut spans = SPANS;
+        let params = Params::parse(q, &mut spans, 0, &[]).unwrap();
         let mut fast: Vec<u8> = Vec::new();
         params.write(&mut fast, &[], &[]);
         query::check(q, 0, &[]).unwrap();
@@ -414,10 +433,16 @@ mod tests {
             ("a&x-Amz-Signature", Error::AuthParameterPresent),
         ] {
             let refused = ["X-Amz-Signature", "X-Amz-Date"];
-            assert_eq!(Params::parse(q, 10, &refused).err(), Some(err), "{q}");
+            let err_of = |q, refused| {
+                let mut spans = SPANS;
+                Params::parse(q, &mut spans, 10, refused).err()
+            };
+            assert_eq!(err_of(q, &refused), Some(err), "{q}");
             assert_eq!(query::check(q, 10, &refused).err(), Some(err), "{q}");
         }
-        assert!(Params::parse("X-Amz-Dates=1&%C3%A9=%E2%80%A8", 0, &["X-Amz-Date"]).is_ok());
+        let q = "X-Amz-Dates=1&%C3%A9=%E2%80%A8";
+        let mut spans = SPANS;
+        assert!(Params::parse(q, &mut spans, 0, &["X-Amz-Date"]).is_ok());
     }
 
     fn generic_write(q: &str, added: &[Param<'_>], skip: &[&str]) -> Vec<u8> {
@@ -475,7 +500,8 @@ mod tests {
         fn parse_and_write_agree_with_the_generic_path(q in query_strategy()) {
             let refused = crate::v4::presign::AUTH_PARAMETERS;
             for refused in [&refused[..], &[]] {
-                let fast = Params::parse(&q, 3, refused);
+                let mut spans = SPANS;
+                let fast = Params::parse(&q, &mut spans, 3, refused);
                 let generic = query::check(&q, 3, refused);
                 proptest::prop_assert_eq!(Params::check(&q, 3, refused), generic, "{}", q);
                 proptest::prop_assert_eq!(fast.as_ref().err().copied(), generic.err(), "{}", q);

@@ -24,7 +24,7 @@ pub(crate) enum CanonicalQuery<'a> {
     /// The request's parameters, with the `added` ones merged in and the
     /// `skip` ones (verification: `X-Amz-Signature`) left out.
     Params {
-        params: &'a Params<'a>,
+        params: &'a Params<'a, 'a>,
         added: &'a [Param<'a>],
         skip: &'a [&'a str],
     },

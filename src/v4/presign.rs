@@ -9,7 +9,7 @@
 //! and <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>.
 
 use crate::canonical::headers::Headers;
-use crate::canonical::params::Params;
+use crate::canonical::params::{Params, SPANS};
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::query::{Param, Value};
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
@@ -212,7 +212,8 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     check_method(request.method)?;
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;
-    let mut query = Params::new(target.query);
+    let mut spans = SPANS;
+    let mut query = Params::new(target.query, &mut spans);
     query.read(target.query_offset, &AUTH_PARAMETERS)?;
     let payload = match request.payload {
         Payload::Body(_) if settings.presign_unsigned_payload => Payload::Unsigned,

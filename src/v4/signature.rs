@@ -87,6 +87,11 @@ pub struct Trace<'w> {
 
 /// Writes a signature's bytes (`KeyKind::Raw`) in lowercase hex.
 pub(crate) fn write_hex<S: Sink>(sink: &mut S, raw: &[u8]) {
+    // SigV4's HMAC: one digest, no staging copy.
+    if let Ok(digest) = <&[u8; 32]>::try_from(raw) {
+        sink.put(&hex64(digest));
+        return;
+    }
     for chunk in raw.chunks(32) {
         let mut block = [0u8; 32];
         if let Some(dst) = block.get_mut(..chunk.len()) {

@@ -2,7 +2,7 @@
 
 use crate::Payload;
 use crate::canonical::headers::{Headers, NameList};
-use crate::canonical::params::Params;
+use crate::canonical::params::{Params, SPANS};
 use crate::canonical::path;
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
@@ -228,7 +228,8 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         .settings
         .unwrap_or_else(|| SigningSettings::for_service(c.service));
     path::check(target.path, settings.double_encode_path)?;
-    let mut params = Params::new(target.query);
+    let mut spans = SPANS;
+    let mut params = Params::new(target.query, &mut spans);
     params.read(target.query_offset, &[])?;
     Headers::check_received(request.headers)?;
 
