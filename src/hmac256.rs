@@ -131,7 +131,7 @@ impl Sha256Stream {
 
     /// Pads in place (FIPS 180-4 §5.1.1) and returns the digest. The stream
     /// is spent afterwards: only `Drop` (which wipes it) may follow.
-    fn finish(&mut self) -> [u8; 32] {
+    pub(crate) fn finish(&mut self) -> [u8; 32] {
         let bits = self.len.wrapping_mul(8);
         let used = self.used;
         if let Some(b) = self.block.get_mut(used) {
@@ -236,10 +236,15 @@ impl HmacState {
     }
 
     pub(crate) fn finalize(mut self) -> [u8; 32] {
+        self.finish()
+    }
+
+    /// [`HmacState::finalize`] in place: the state is spent afterwards.
+    pub(crate) fn finish(&mut self) -> [u8; 32] {
         let inner = self.inner.finish();
         let mut outer = Sha256Stream::resume(self.outer, 64);
         outer.update(&inner);
-        outer.finalize()
+        outer.finish()
     }
 }
 

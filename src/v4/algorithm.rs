@@ -71,7 +71,9 @@ pub(crate) trait KeyKind {
     /// SigV4a's `X-Amz-Region-Set`.
     fn region_set(&self) -> Option<&str>;
     fn start(&self) -> Self::State;
-    fn finish(&self, state: Self::State) -> Result<Self::Raw, Error>;
+    /// Signs what went into `state` (spent afterwards; taken by reference
+    /// so that it is not copied on the way).
+    fn finish(&self, state: &mut Self::State) -> Result<Self::Raw, Error>;
     /// Whether `claimed` (as received) signs what went into `state`.
     fn verify(&self, state: Self::State, claimed: &str) -> bool;
 }
@@ -114,8 +116,8 @@ impl KeyKind for SigningKey<'_> {
         self.mac()
     }
 
-    fn finish(&self, state: HmacState) -> Result<[u8; 32], Error> {
-        Ok(state.finalize())
+    fn finish(&self, state: &mut HmacState) -> Result<[u8; 32], Error> {
+        Ok(state.finish())
     }
 
     fn verify(&self, state: HmacState, claimed: &str) -> bool {

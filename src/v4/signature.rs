@@ -126,7 +126,7 @@ impl Tracer for NoTrace {
         request: &CanonicalRequest<'_>,
         copies: &mut Copies<O>,
     ) -> Result<K::Raw, crate::Error> {
-        let state = feed(
+        let mut state = feed(
             key,
             amz_date,
             scope,
@@ -135,7 +135,7 @@ impl Tracer for NoTrace {
             crate::sink::Discard,
             crate::sink::Discard,
         );
-        key.finish(state)
+        key.finish(&mut state)
     }
 }
 
@@ -156,11 +156,11 @@ impl Tracer for Trace<'_> {
             w: &mut *self.string_to_sign,
             failed: false,
         };
-        let state = feed(key, amz_date, scope, request, copies, &mut cr, &mut sts);
+        let mut state = feed(key, amz_date, scope, request, copies, &mut cr, &mut sts);
         if cr.failed || sts.failed {
             return Err(crate::Error::WriteFailed);
         }
-        key.finish(state)
+        key.finish(&mut state)
     }
 }
 
@@ -177,7 +177,7 @@ pub(crate) fn feed<K: KeyKind, O: Sink, D1: Sink, D2: Sink>(
 ) -> K::State {
     let mut hasher = Sha256Stream::new();
     request.write(&mut Tee(&mut hasher, cr_trace), copies);
-    let hash = hex64(&hasher.finalize());
+    let hash = hex64(&hasher.finish());
     let mut state = key.start();
     string_to_sign::write(
         &mut Tee(&mut state, sts_trace),

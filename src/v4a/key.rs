@@ -211,8 +211,8 @@ impl KeyKind for V4aSigningKey<'_> {
         Sha256::new()
     }
 
-    fn finish(&self, state: Sha256) -> Result<DerSignature, Error> {
-        let digest: [u8; 32] = state.finalize().into();
+    fn finish(&self, state: &mut Sha256) -> Result<DerSignature, Error> {
+        let digest: [u8; 32] = core::mem::take(state).finalize().into();
         let sig: EcdsaSignature = self
             .key
             .sign_prehash(&digest)

@@ -405,7 +405,7 @@ impl KeyKind for V4aVerifyOnly {
     fn start(&self) -> sha2::Sha256 {
         <sha2::Sha256 as sha2::Digest>::new()
     }
-    fn finish(&self, _: sha2::Sha256) -> Result<[u8; 32], crate::Error> {
+    fn finish(&self, _: &mut sha2::Sha256) -> Result<[u8; 32], crate::Error> {
         Err(crate::Error::WriteFailed)
     }
     fn verify(&self, _: sha2::Sha256, _: &str) -> bool {
