@@ -88,6 +88,9 @@ pub(crate) enum Value<'a> {
     /// parts unreserved (checked when the credentials and key were made),
     /// joined with an encoded `/`: the access key id, then the scope's parts.
     Credential(&'a str, &'a [&'a str]),
+    /// Text the signer wrote in canonical form already (a key's
+    /// `X-Amz-Credential`, its `/` encoded): written as it is.
+    Canonical(&'a str),
     /// `X-Amz-SignedHeaders`: the signed header names joined with `;`, encoded.
     SignedHeaders(&'a Headers<'a>),
 }
@@ -173,6 +176,7 @@ impl<'a> Param<'a> {
                 debug_assert!(is_plain(text), "{text}");
                 sink.put_str(text);
             }
+            Value::Canonical(text) => sink.put_str(text),
             Value::Credential(access_key_id, scope) => {
                 debug_assert!(is_plain(access_key_id), "{access_key_id}");
                 sink.put_str(access_key_id);

@@ -17,6 +17,11 @@ use crate::{Error, SigningTime};
 pub(crate) struct ScopeParts<'s> {
     parts: [&'s str; 4],
     len: usize,
+    /// The parts joined with `/`, when written already (a SigV4 key's).
+    joined: Option<&'s str>,
+    /// `X-Amz-Credential`: the access key id and the parts joined with
+    /// `%2F`, when written already.
+    credential: Option<&'s str>,
 }
 
 impl<'s> ScopeParts<'s> {
@@ -25,12 +30,28 @@ impl<'s> ScopeParts<'s> {
             Some(region) => Self {
                 parts: [date.as_str(), region, service, TERMINATOR],
                 len: 4,
+                joined: None,
+                credential: None,
             },
             None => Self {
                 parts: [date.as_str(), service, TERMINATOR, ""],
                 len: 3,
+                joined: None,
+                credential: None,
             },
         }
+    }
+
+    /// With the texts a SigV4 key wrote when it was derived (the same parts).
+    pub(crate) fn with_texts(mut self, texts: &'s crate::v4::scope::ScopeTexts) -> Self {
+        self.joined = texts.scope();
+        self.credential = texts.credential();
+        self
+    }
+
+    /// The `X-Amz-Credential` value, when written already.
+    pub(crate) fn credential(&self) -> Option<&'s str> {
+        self.credential
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &'s str> + '_ {
@@ -42,6 +63,10 @@ impl<'s> ScopeParts<'s> {
     }
 
     pub(crate) fn write<S: Sink>(&self, sink: &mut S) {
+        if let Some(joined) = self.joined {
+            sink.put_str(joined);
+            return;
+        }
         for (i, part) in self.iter().enumerate() {
             if i > 0 {
                 sink.put(b"/");
@@ -106,6 +131,7 @@ impl KeyKind for SigningKey<'_> {
         // `check_time` made sure the request's date is the key's.
         let scope = self.scope_ref();
         ScopeParts::new(&scope.date, Some(scope.region), scope.service)
+            .with_texts(self.scope_texts())
     }
 
     fn region_set(&self) -> Option<&str> {

@@ -145,6 +145,7 @@ impl<'k, 'a> ChunkSigner<'k, 'a> {
         s.put(b"\n");
         let scope = self.key.scope_ref();
         crate::v4::algorithm::ScopeParts::new(&scope.date, Some(scope.region), scope.service)
+            .with_texts(self.key.scope_texts())
             .write(&mut s);
         s.put(b"\n");
         s.put_str(self.previous.as_str());

@@ -13,7 +13,7 @@ use core::fmt;
 use crate::hmac256::{HmacKey, HmacState, Sha256Stream, hmac, wipe};
 
 use crate::credentials::is_scope_part;
-use crate::v4::scope::{CredentialScope, TERMINATOR};
+use crate::v4::scope::{CredentialScope, ScopeTexts, TERMINATOR};
 use crate::{Credentials, Error, SigningTime};
 
 /// A derived SigV4 signing key, bound to credentials and a credential scope.
@@ -25,6 +25,7 @@ pub struct SigningKey<'a> {
     session_token: Option<&'a str>,
     expires_at: Option<SigningTime>,
     scope: CredentialScope<'a>,
+    texts: ScopeTexts,
     mac: HmacKey,
 }
 
@@ -55,15 +56,17 @@ impl<'a> SigningKey<'a> {
         for k in [&mut k_date, &mut k_region, &mut k_service, &mut k_signing] {
             wipe(k);
         }
+        let scope = CredentialScope {
+            date,
+            region,
+            service,
+        };
         Ok(Self {
             access_key_id: credentials.access_key_id(),
             session_token: credentials.session_token(),
             expires_at: credentials.expires_at(),
-            scope: CredentialScope {
-                date,
-                region,
-                service,
-            },
+            texts: ScopeTexts::new(credentials.access_key_id(), &scope),
+            scope,
             mac,
         })
     }
@@ -88,6 +91,11 @@ impl<'a> SigningKey<'a> {
 
     pub(crate) fn scope_ref(&self) -> &CredentialScope<'a> {
         &self.scope
+    }
+
+    /// The scope and the `X-Amz-Credential` value, written once.
+    pub(crate) fn scope_texts(&self) -> &ScopeTexts {
+        &self.texts
     }
 
     /// Whether the key can sign at `time` (same UTC day).

@@ -251,7 +251,10 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
     add("X-Amz-Algorithm", Value::Unreserved(key.algorithm()));
     add(
         "X-Amz-Credential",
-        Value::Credential(key.access_key_id(), scope.as_slice()),
+        match scope.credential() {
+            Some(text) => Value::Canonical(text),
+            None => Value::Credential(key.access_key_id(), scope.as_slice()),
+        },
     );
     add("X-Amz-Date", Value::Unreserved(amz_date.as_str()));
     add("X-Amz-Expires", Value::Unreserved(expires));
