@@ -35,7 +35,15 @@ impl<'a> Target<'a> {
             let byte = target.as_bytes().get(at).copied().unwrap_or_default();
             return Err(Error::InvalidTargetByte { byte, at });
         }
-        Ok(match target.split_once('?') {
+        Ok(Self::split(target))
+    }
+
+    /// Splits a target the crate wrote itself with its encoder, from
+    /// checked parts (an S3 bucket and object key): it starts with `/`, and
+    /// holds no control character, no `#` and no malformed escape, so it is
+    /// not checked again.
+    pub(crate) fn split(target: &'a str) -> Self {
+        match target.split_once('?') {
             Some((path, query)) => Self {
                 path,
                 query,
@@ -46,7 +54,7 @@ impl<'a> Target<'a> {
                 query: "",
                 query_offset: target.len(),
             },
-        })
+        }
     }
 }
 

@@ -245,7 +245,9 @@ fn sign_object<'o>(
         scheme: Some(bucket.scheme),
         host: Some(host),
     };
-    presign::run(
+    // Bucket (checked by `Bucket::new`), key and query: written by
+    // `encode_into`, so the target is not checked again.
+    presign::run::<_, _, false>(
         key,
         time,
         &request,

@@ -100,7 +100,7 @@ pub fn presign<'o>(
     settings: &SigningSettings,
     out: &'o mut [u8],
 ) -> Result<Presigned<'o>, Error> {
-    run(
+    run::<_, _, true>(
         key,
         time,
         request,
@@ -124,7 +124,7 @@ pub fn presign_url<'o>(
     settings: &SigningSettings,
     out: &'o mut [u8],
 ) -> Result<Presigned<'o>, Error> {
-    run(
+    run::<_, _, true>(
         key,
         time,
         request,
@@ -153,7 +153,7 @@ pub fn presign_traced<'o>(
     out: &'o mut [u8],
     trace: &mut Trace<'_>,
 ) -> Result<Presigned<'o>, Error> {
-    run(
+    run::<_, _, true>(
         key,
         time,
         request,
@@ -181,8 +181,11 @@ impl Emit<'_> {
     };
 }
 
+/// Presigns `request`. `CHECK_TARGET` is false only for targets the crate
+/// wrote itself with its encoder from checked parts (S3 bucket, object key
+/// and query: see [`Target::split`]), which are split, not checked again.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
+pub(crate) fn run<'o, K: KeyKind, T: Tracer, const CHECK_TARGET: bool>(
     key: &K,
     time: SigningTime,
     request: &Request<'_>,
@@ -210,8 +213,13 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer>(
         _ => expires_in,
     };
     check_method(request.method)?;
-    let target = Target::parse(request.target)?;
-    path::check(target.path, settings.double_encode_path)?;
+    let target = if !CHECK_TARGET {
+        Target::split(request.target)
+    } else {
+        let target = Target::parse(request.target)?;
+        path::check(target.path, settings.double_encode_path)?;
+        target
+    };
     let mut spans = SPANS;
     let mut query = Params::new(target.query, &mut spans);
     query.read(target.query_offset, &AUTH_PARAMETERS)?;

@@ -82,7 +82,7 @@ pub fn presign<'o>(
     settings: &SigningSettings,
     out: &'o mut [u8],
 ) -> Result<Presigned<'o>, Error> {
-    crate::v4::presign::run(
+    crate::v4::presign::run::<_, _, true>(
         key,
         time,
         request,
@@ -107,7 +107,7 @@ pub fn presign_traced<'o>(
     out: &'o mut [u8],
     trace: &mut Trace<'_>,
 ) -> Result<Presigned<'o>, Error> {
-    crate::v4::presign::run(
+    crate::v4::presign::run::<_, _, true>(
         key,
         time,
         request,
