@@ -162,8 +162,8 @@ pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
     out
 }
 
-/// The lowercase hex digit of `n` < 16, without a branch or a table (the
-/// loop above then runs on vector registers): `9 - n` wraps, setting its top
+/// The lowercase hex digit of `n` < 16, without a branch or a table (so
+/// that the loop above can be vectorised): `9 - n` wraps, setting its top
 /// bit, exactly when `n` is past 9, and `'a' - '0' - 10` = 39 moves those
 /// onto `a`..`f`.
 #[inline(always)]

@@ -213,12 +213,12 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer, const CHECK_TARGET: bool>(
         _ => expires_in,
     };
     check_method(request.method)?;
-    let target = if !CHECK_TARGET {
-        Target::split(request.target)
-    } else {
+    let target = if CHECK_TARGET {
         let target = Target::parse(request.target)?;
         path::check(target.path, settings.double_encode_path)?;
         target
+    } else {
+        Target::split(request.target)
     };
     let mut spans = SPANS;
     let mut query = Params::new(target.query, &mut spans);
