@@ -465,6 +465,9 @@ pub fn problems(
     let mut refused: Vec<&str> = Vec::new();
     match mode {
         Mode::Header => {
+            // The signer adds `Authorization`: a request that has one is
+            // signed already (as in presign mode below).
+            refused.push("authorization");
             refused.push("x-amz-date");
             if settings.content_sha256_header {
                 refused.push("x-amz-content-sha256");
