@@ -178,16 +178,23 @@ impl<'a> Param<'a> {
             }
             Value::Canonical(text) => sink.put_str(text),
             Value::Credential(access_key_id, scope) => {
-                debug_assert!(is_plain(access_key_id), "{access_key_id}");
-                sink.put_str(access_key_id);
-                for part in scope {
-                    debug_assert!(is_plain(part), "{part}");
-                    sink.put(b"%2F");
-                    sink.put_str(part);
-                }
+                write_credential(sink, access_key_id, scope);
             }
             Value::SignedHeaders(headers) => headers.write_signed_headers(sink, b"%3B", true),
         }
+    }
+}
+
+/// Writes an `X-Amz-Credential` value: the access key id and the scope's
+/// parts, unreserved (checked when the credentials and key were made),
+/// joined with an encoded `/`.
+pub(crate) fn write_credential<S: Sink>(sink: &mut S, access_key_id: &str, scope: &[&str]) {
+    debug_assert!(is_plain(access_key_id), "{access_key_id}");
+    sink.put_str(access_key_id);
+    for part in scope {
+        debug_assert!(is_plain(part), "{part}");
+        sink.put(b"%2F");
+        sink.put_str(part);
     }
 }
 

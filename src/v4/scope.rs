@@ -4,8 +4,10 @@
 //! key is derived along the same four steps.
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-string-to-sign>.
 
-use crate::sink::{OutBuf, Sink};
+use crate::canonical::query::write_credential;
+use crate::sink::OutBuf;
 use crate::time::DateStamp;
+use crate::v4::algorithm::ScopeParts;
 
 /// The last element of every SigV4 credential scope.
 pub const TERMINATOR: &str = "aws4_request";
@@ -51,19 +53,11 @@ impl ScopeTexts {
     pub(crate) fn new(access_key_id: &str, scope: &CredentialScope<'_>) -> Self {
         let mut buf = [0u8; TEXTS_LEN];
         let mut out = OutBuf::new(&mut buf);
-        let parts = scope.parts();
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
-                out.put(b"/");
-            }
-            out.put_str(part);
-        }
+        // The very writers that write them part by part otherwise.
+        let parts = ScopeParts::new(&scope.date, Some(scope.region), scope.service);
+        parts.write(&mut out);
         let scope_len = out.position();
-        out.put_str(access_key_id);
-        for part in parts {
-            out.put(b"%2F");
-            out.put_str(part);
-        }
+        write_credential(&mut out, access_key_id, parts.as_slice());
         let credential_len = out.position() - scope_len;
         // Both or neither: the credential is stored after the scope.
         let fits = out.finish_bytes().is_ok();
