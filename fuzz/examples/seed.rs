@@ -112,15 +112,7 @@ fn main() {
             );
         }
         if let Some(want) = expected {
-            let got = r::sign(
-                &case.ref_request(),
-                &case.ref_credentials(),
-                &case.region,
-                &case.service,
-                case.time,
-                &case.ref_settings(),
-                case.ref_mode(),
-            );
+            let got = case.ref_sign();
             assert_eq!(&got.canonical_request, &want.0, "reference differs on {id}");
             assert_eq!(
                 &got.signature, &want.1,

@@ -259,6 +259,19 @@ impl Case {
         }
     }
 
+    /// The reference's signature of this case.
+    pub fn ref_sign(&self) -> r::RefSigned {
+        r::sign(
+            &self.ref_request(),
+            &self.ref_credentials(),
+            &self.region,
+            &self.service,
+            self.time,
+            &self.ref_settings(),
+            self.ref_mode(),
+        )
+    }
+
     pub fn ref_mode(&self) -> r::Mode {
         if self.presign() {
             r::Mode::Presign {
@@ -658,15 +671,7 @@ pub fn differential_case(case: &Case) {
             i
         }
     };
-    let want = r::sign(
-        &rreq,
-        &rc,
-        &case.region,
-        &case.service,
-        case.time,
-        &rs,
-        case.ref_mode(),
-    );
+    let want = case.ref_sign();
     assert_eq!(
         lib.canonical_request, want.canonical_request,
         "canonical requests differ"
