@@ -73,7 +73,7 @@ impl Sha256Stream {
 
     /// [`Sha256Stream::update`] for secret data (an HMAC key longer than a
     /// block): every block is compressed where it is, never copied.
-    fn update_secret(&mut self, data: &[u8]) {
+    pub(crate) fn update_secret(&mut self, data: &[u8]) {
         self.update_blocks(data, false);
     }
 

@@ -158,7 +158,7 @@ pub(crate) fn hmac_key_with_prefix(prefix: &[u8], secret: &str) -> [u8; 64] {
         None => {
             let mut s = Sha256Stream::new();
             s.update(prefix);
-            s.update(secret.as_bytes());
+            s.update_secret(secret.as_bytes());
             let mut digest = s.finalize();
             for (dst, src) in block.iter_mut().zip(digest) {
                 *dst = src;
