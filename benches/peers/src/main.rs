@@ -367,7 +367,7 @@ impl Placements {
 fn placement(rounds: usize) {
     println!("placement, {rounds} rounds of 100 signatures per placement; per-placement medians");
     println!(
-        "| workload | fastest | median | slowest | placements > 1.15 x fastest | mean (what the benches report) | floor | median x floor |"
+        "| workload | fastest | median | slowest | placements > 1.15 x fastest | mean | floor | median x floor |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     let median = |v: &mut Vec<f64>| {
