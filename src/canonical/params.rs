@@ -118,20 +118,18 @@ impl<'a, 's> Params<'a, 's> {
             names: refused,
             screen: Screen::new(refused),
         };
-        let mut i = 0;
+        // Every byte that is not unreserved, in order, each chunk of the
+        // query tested once; the end of the query closes the last parameter.
+        let mut hits = scan::Hits::<NeedsEncoding, b'a'>::new(bytes);
         loop {
-            let at = bytes
-                .get(i..)
-                .and_then(scan::position::<NeedsEncoding>)
-                .map_or(bytes.len(), |p| i + p);
+            let at = hits.next().unwrap_or(bytes.len());
             let in_value = usize::from(eq.is_some());
             match bytes.get(at).copied() {
-                Some(b'=') if eq.is_none() => {
-                    eq = Some(at);
-                    i = at + 1;
-                }
+                Some(b'=') if eq.is_none() => eq = Some(at),
                 Some(b'%') => {
                     let digit = |k: usize| bytes.get(at + k).copied().unwrap_or_default();
+                    // The two digits, when they are hex digits, are
+                    // unreserved: no hit, the iterator passes over them.
                     let (Some(h), Some(l)) = (hex_value(digit(1)), hex_value(digit(2))) else {
                         return Err(Error::MalformedPercentEscape { at: offset + at });
                     };
@@ -150,7 +148,6 @@ impl<'a, 's> Params<'a, 's> {
                     if !canonical {
                         plain &= !(KEY_PLAIN << in_value);
                     }
-                    i = at + 3;
                 }
                 Some(b'&') | None => {
                     if at > start && deferred.is_none() {
@@ -165,12 +162,8 @@ impl<'a, 's> Params<'a, 's> {
                     eq = None;
                     plain = KEY_PLAIN | VALUE_PLAIN;
                     high = [false; 2];
-                    i = at + 1;
                 }
-                Some(_) => {
-                    plain &= !(KEY_PLAIN << in_value);
-                    i = at + 1;
-                }
+                Some(_) => plain &= !(KEY_PLAIN << in_value),
             }
         }
         if let Some(e) = deferred {
@@ -264,11 +257,11 @@ impl<'a, 's> Params<'a, 's> {
         debug_assert!(added.is_sorted_by(|a, b| a.key_cmp(b) == Ordering::Less));
         let mut added = added.iter().peekable();
         let mut first = true;
-        let mut sep = |sink: &mut S| {
-            if !first {
+        let sep = |sink: &mut S, first: &mut bool| {
+            if !*first {
                 sink.put(b"&");
             }
-            first = false;
+            *first = false;
         };
         for span in self.spans.get(..self.len).unwrap_or_default() {
             let key = self.key(span);
@@ -276,17 +269,33 @@ impl<'a, 's> Params<'a, 's> {
                 continue;
             }
             while let Some(p) = added.next_if(|p| p.key_before(key, span.plain & KEY_PLAIN != 0)) {
-                sep(sink);
-                p.write(sink);
+                p.write_after(sink, first);
+                first = false;
             }
-            sep(sink);
+            // Key and value canonical as sent, with their `=`: the
+            // parameter is its own canonical form, and with the `&` before
+            // it in the query (every parameter but one at the start has
+            // one) it goes out in one piece.
+            if span.plain == KEY_PLAIN | VALUE_PLAIN && span.eq < span.end {
+                let (start, end) = (usize::from(span.start), usize::from(span.end));
+                let with_amp = if first { None } else { start.checked_sub(1) };
+                if let Some(piece) = with_amp.and_then(|from| self.query.get(from..end)) {
+                    first = false;
+                    sink.put_str(piece);
+                    continue;
+                }
+                sep(sink, &mut first);
+                sink.put_str(self.query.get(start..end).unwrap_or_default());
+                continue;
+            }
+            sep(sink, &mut first);
             write_component(sink, key, span.plain & KEY_PLAIN != 0);
             sink.put(b"=");
             write_component(sink, self.value(span), span.plain & VALUE_PLAIN != 0);
         }
         for p in added {
-            sep(sink);
-            p.write(sink);
+            p.write_after(sink, first);
+            first = false;
         }
     }
 }

@@ -90,7 +90,7 @@ pub(crate) enum Value<'a> {
     Credential(&'a str, &'a [&'a str]),
     /// Text the signer wrote in canonical form already (a key's
     /// `X-Amz-Credential`, its `/` encoded): written as it is.
-    Canonical(&'a str),
+    Canonical(&'a [u8]),
     /// `X-Amz-SignedHeaders`: the signed header names joined with `;`, encoded.
     SignedHeaders(&'a Headers<'a>),
 }
@@ -102,6 +102,9 @@ pub(crate) struct Param<'a> {
     key_plain: bool,
     value: Value<'a>,
     value_plain: bool,
+    /// `&key=` in one piece, for the parameters the signer adds (written
+    /// with one copy instead of three); empty for the others.
+    lead: &'static str,
 }
 
 impl<'a> Param<'a> {
@@ -112,6 +115,7 @@ impl<'a> Param<'a> {
             key_plain: is_plain(key),
             value: Value::Raw(value),
             value_plain: is_plain(value),
+            lead: "",
         }
     }
 
@@ -122,7 +126,39 @@ impl<'a> Param<'a> {
             key_plain: true,
             value,
             value_plain: false,
+            lead: "",
         }
+    }
+
+    /// [`Param::added`], the key given as `&key=`.
+    pub(crate) fn added_lead(lead: &'static str, value: Value<'a>) -> Self {
+        debug_assert!(lead.len() > 2 && lead.starts_with('&') && lead.ends_with('='));
+        let key = lead
+            .get(1..lead.len().saturating_sub(1))
+            .unwrap_or_default();
+        Self {
+            lead,
+            ..Self::added(key, value)
+        }
+    }
+
+    /// Writes the parameter after its `&` separator (none when `first`).
+    #[inline]
+    pub(crate) fn write_after<S: Sink>(&self, sink: &mut S, first: bool) {
+        if self.lead.is_empty() {
+            if !first {
+                sink.put(b"&");
+            }
+            self.write(sink);
+            return;
+        }
+        let lead = if first {
+            self.lead.get(1..).unwrap_or_default()
+        } else {
+            self.lead
+        };
+        sink.put_str(lead);
+        self.write_value(sink);
     }
 
     /// Orders added parameters by key.
@@ -167,6 +203,11 @@ impl<'a> Param<'a> {
             reencode_into(sink, self.key);
         }
         sink.put(b"=");
+        self.write_value(sink);
+    }
+
+    /// Writes the value in canonical form.
+    fn write_value<S: Sink>(&self, sink: &mut S) {
         match self.value {
             Value::Empty => {}
             Value::Raw(raw) if self.value_plain => sink.put_str(raw),
@@ -176,7 +217,7 @@ impl<'a> Param<'a> {
                 debug_assert!(is_plain(text), "{text}");
                 sink.put_str(text);
             }
-            Value::Canonical(text) => sink.put_str(text),
+            Value::Canonical(text) => sink.put(text),
             Value::Credential(access_key_id, scope) => {
                 write_credential(sink, access_key_id, scope);
             }
@@ -235,11 +276,8 @@ pub(crate) fn write_ordered<S: Sink>(
             Order::Decoded => a.cmp_decoded(b),
         },
         |p| {
-            if !first {
-                sink.put(b"&");
-            }
+            p.write_after(sink, first);
             first = false;
-            p.write(sink);
         },
     );
 }

@@ -18,10 +18,10 @@ pub(crate) struct ScopeParts<'s> {
     parts: [&'s str; 4],
     len: usize,
     /// The parts joined with `/`, when written already (a SigV4 key's).
-    joined: Option<&'s str>,
+    joined: Option<&'s [u8]>,
     /// `X-Amz-Credential`: the access key id and the parts joined with
     /// `%2F`, when written already.
-    credential: Option<&'s str>,
+    credential: Option<&'s [u8]>,
 }
 
 impl<'s> ScopeParts<'s> {
@@ -50,7 +50,7 @@ impl<'s> ScopeParts<'s> {
     }
 
     /// The `X-Amz-Credential` value, when written already.
-    pub(crate) fn credential(&self) -> Option<&'s str> {
+    pub(crate) fn credential(&self) -> Option<&'s [u8]> {
         self.credential
     }
 
@@ -64,7 +64,7 @@ impl<'s> ScopeParts<'s> {
 
     pub(crate) fn write<S: Sink>(&self, sink: &mut S) {
         if let Some(joined) = self.joined {
-            sink.put_str(joined);
+            sink.put(joined);
             return;
         }
         for (i, part) in self.iter().enumerate() {

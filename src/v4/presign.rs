@@ -252,27 +252,27 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer, const CHECK_TARGET: bool>(
     let mut n_params = 0;
     let mut add = |key, value| {
         if let Some(slot) = params.get_mut(n_params) {
-            *slot = Param::added(key, value);
+            *slot = Param::added_lead(key, value);
             n_params += 1;
         }
     };
-    add("X-Amz-Algorithm", Value::Unreserved(key.algorithm()));
+    add("&X-Amz-Algorithm=", Value::Unreserved(key.algorithm()));
     add(
-        "X-Amz-Credential",
+        "&X-Amz-Credential=",
         match scope.credential() {
             Some(text) => Value::Canonical(text),
             None => Value::Credential(key.access_key_id(), scope.as_slice()),
         },
     );
-    add("X-Amz-Date", Value::Unreserved(amz_date.as_str()));
-    add("X-Amz-Expires", Value::Unreserved(expires));
+    add("&X-Amz-Date=", Value::Unreserved(amz_date.as_str()));
+    add("&X-Amz-Expires=", Value::Unreserved(expires));
     if let Some(r) = key.region_set() {
-        add("X-Amz-Region-Set", Value::Text(r));
+        add("&X-Amz-Region-Set=", Value::Text(r));
     }
     if let Some(t) = signed_token {
-        add("X-Amz-Security-Token", Value::Text(t));
+        add("&X-Amz-Security-Token=", Value::Text(t));
     }
-    add("X-Amz-SignedHeaders", Value::SignedHeaders(&headers));
+    add("&X-Amz-SignedHeaders=", Value::SignedHeaders(&headers));
 
     let mut buf = OutBuf::new(out);
     if let Some(scheme) = emit.scheme {

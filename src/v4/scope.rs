@@ -74,21 +74,22 @@ impl ScopeTexts {
     }
 
     /// `date/region/service/aws4_request`.
-    pub(crate) fn scope(&self) -> Option<&str> {
+    pub(crate) fn scope(&self) -> Option<&[u8]> {
         self.text(0, self.scope_len)
     }
 
     /// `AKID%2Fdate%2Fregion%2Fservice%2Faws4_request`.
-    pub(crate) fn credential(&self) -> Option<&str> {
+    pub(crate) fn credential(&self) -> Option<&[u8]> {
         self.text(usize::from(self.scope_len), self.credential_len)
     }
 
-    fn text(&self, start: usize, len: u8) -> Option<&str> {
+    /// As bytes: they only ever go into sinks, and a `&str` would cost a
+    /// UTF-8 check of both texts on every signature.
+    fn text(&self, start: usize, len: u8) -> Option<&[u8]> {
         if len == 0 {
             return None;
         }
-        let bytes = self.buf.get(start..start + usize::from(len))?;
-        core::str::from_utf8(bytes).ok()
+        self.buf.get(start..start + usize::from(len))
     }
 }
 
@@ -124,10 +125,10 @@ mod tests {
             let texts = ScopeTexts::new("AKIDEXAMPLE", &scope);
             let joined = format!("20201218/{region}/s3/aws4_request");
             let credential: String = format!("AKIDEXAMPLE/{joined}").replace('/', "%2F");
-            assert_eq!(texts.scope(), fits.then_some(joined.as_str()), "{region}");
+            assert_eq!(texts.scope(), fits.then_some(joined.as_bytes()), "{region}");
             assert_eq!(
                 texts.credential(),
-                fits.then_some(credential.as_str()),
+                fits.then_some(credential.as_bytes()),
                 "{region}"
             );
             assert_eq!(format!("{scope}"), joined);
