@@ -56,6 +56,12 @@ pub(crate) fn escape(b: u8) -> [u8; 3] {
 /// `keep_slash`, other than `/`, as in S3 object keys) percent-encoded.
 #[inline]
 pub(crate) fn encode_into<S: Sink>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
+    sink.put_encoded(bytes, keep_slash);
+}
+
+/// [`encode_into`] through `put`: the default of [`Sink::put_encoded`].
+#[inline]
+pub(crate) fn encode_by_runs<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
     if keep_slash {
         encode_runs::<S, NeedsEncodingInKey>(sink, bytes);
     } else {
@@ -63,11 +69,56 @@ pub(crate) fn encode_into<S: Sink>(sink: &mut S, bytes: &[u8], keep_slash: bool)
     }
 }
 
+/// [`encode_into`] straight into `dst`, which must have room for the worst
+/// case (three bytes each); returns the length written, or `None` (nothing
+/// written that counts) when `dst` is too short.
+#[inline]
+pub(crate) fn encode_to_slice(bytes: &[u8], dst: &mut [u8], keep_slash: bool) -> Option<usize> {
+    if dst.len() / 3 < bytes.len() {
+        return None;
+    }
+    Some(if keep_slash {
+        encode_slice::<NeedsEncodingInKey>(bytes, dst)
+    } else {
+        encode_slice::<NeedsEncoding>(bytes, dst)
+    })
+}
+
+/// [`encode_runs`] into a `dst` known to be large enough: the same scan,
+/// each run and escape stored directly rather than through a sink.
+#[inline(always)]
+fn encode_slice<C: ByteClass>(bytes: &[u8], dst: &mut [u8]) -> usize {
+    let mut out = 0;
+    let mut rest = bytes;
+    while let Some(at) = scan::position::<C>(rest) {
+        let (run, mut tail) = rest.split_at(at);
+        if let Some(d) = dst.get_mut(out..out + run.len()) {
+            crate::sink::copy(d, run);
+        }
+        out += run.len();
+        while let Some((&b, after)) = tail.split_first() {
+            if let Some(d) = dst.get_mut(out..out + 3) {
+                d.copy_from_slice(&escape(b));
+            }
+            out += 3;
+            tail = after;
+            if !tail.first().is_some_and(|&next| scan::in_table::<C>(next)) {
+                break;
+            }
+        }
+        rest = tail;
+    }
+    if let Some(d) = dst.get_mut(out..out + rest.len()) {
+        crate::sink::copy(d, rest);
+    }
+    out + rest.len()
+}
+
 /// Copies runs of bytes that need no escape in one piece each, found
 /// sixteen bytes at a time; escapes that follow one another (non-ASCII
 /// text) are written without going back to the chunked scan.
 #[inline(always)]
-fn encode_runs<S: Sink, C: ByteClass>(sink: &mut S, bytes: &[u8]) {
+fn encode_runs<S: Sink + ?Sized, C: ByteClass>(sink: &mut S, bytes: &[u8]) {
     let mut rest = bytes;
     while let Some(at) = scan::position::<C>(rest) {
         let (run, mut tail) = rest.split_at(at);

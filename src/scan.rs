@@ -120,9 +120,18 @@ fn chunk_mask<C: ByteClass>(chunk: &[u8; CHUNK]) -> u32 {
     for ((w, &b), &weight) in weighted.iter_mut().zip(chunk).zip(&WEIGHTS) {
         *w = u8::from(C::hit(b)).wrapping_neg() & weight;
     }
-    let (lo, hi) = weighted.split_at(CHUNK / 2);
-    let sum = |half: &[u8]| half.iter().fold(0u8, |acc, &w| acc.wrapping_add(w));
-    u32::from(sum(lo)) | u32::from(sum(hi)) << 8
+    // Both halves in one loop over pairs (two slices would be reloaded
+    // from memory, half a vector at a time, which stalls).
+    let (mut lo, mut hi) = (0u8, 0u8);
+    for (l, h) in weighted
+        .iter()
+        .zip(weighted.iter().skip(CHUNK / 2))
+        .take(CHUNK / 2)
+    {
+        lo = lo.wrapping_add(*l);
+        hi = hi.wrapping_add(*h);
+    }
+    u32::from(lo) | u32::from(hi) << 8
 }
 
 /// The positions of the bytes of a slice that are in the class `C`, in

@@ -16,6 +16,13 @@ pub(crate) trait Sink {
     fn put_str(&mut self, s: &str) {
         self.put(s.as_bytes());
     }
+
+    /// `bytes` percent-encoded ([`crate::encode::encode_into`]): run by run
+    /// through `put`, unless the sink can write the encoding in place.
+    #[inline]
+    fn put_encoded(&mut self, bytes: &[u8], keep_slash: bool) {
+        crate::encode::encode_by_runs(self, bytes, keep_slash);
+    }
 }
 
 impl Sink for Sha256 {
@@ -29,6 +36,11 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         (**self).put(bytes);
+    }
+
+    #[inline]
+    fn put_encoded(&mut self, bytes: &[u8], keep_slash: bool) {
+        (**self).put_encoded(bytes, keep_slash);
     }
 }
 
@@ -182,6 +194,22 @@ impl Sink for OutBuf<'_> {
             }
         }
     }
+
+    /// Encoded in place when the rest of the buffer has room for the worst
+    /// case (long values: session tokens), without a `put` per run.
+    fn put_encoded(&mut self, bytes: &[u8], keep_slash: bool) {
+        if self.len == self.needed
+            && let Some(n) = self
+                .buf
+                .get_mut(self.len..)
+                .and_then(|dst| crate::encode::encode_to_slice(bytes, dst, keep_slash))
+        {
+            self.len += n;
+            self.needed += n;
+            return;
+        }
+        crate::encode::encode_by_runs(self, bytes, keep_slash);
+    }
 }
 
 /// Adapts a `core::fmt::Write`. Pieces written are always whole UTF-8
@@ -273,7 +301,41 @@ impl<S: Sink> Drop for Staged<S> {
 
 #[cfg(test)]
 mod tests {
-    use super::copy;
+    use super::{OutBuf, Sink, copy};
+    use alloc::vec::Vec;
+
+    #[test]
+    fn encoding_in_place_is_encoding_run_by_run() {
+        // Every byte value, in runs and alone, at lengths across chunks.
+        let text: Vec<u8> = (0..700u32)
+            .map(|i| match i % 7 {
+                0 => (i * 37 % 256) as u8,
+                1 | 2 => b'/',
+                _ => b'a' + (i % 26) as u8,
+            })
+            .collect();
+        for len in (0..text.len()).step_by(13) {
+            let bytes = &text[..len];
+            for keep_slash in [false, true] {
+                let mut want: Vec<u8> = Vec::new();
+                crate::encode::encode_by_runs(&mut want, bytes, keep_slash);
+                // Room for the worst case (in place), for exactly the
+                // encoding (run by run), and too little (counted).
+                for room in [3 * len + 5, want.len() + 2, want.len() / 2] {
+                    let mut buf = alloc::vec![0u8; room + 2];
+                    let mut out = OutBuf::new(&mut buf);
+                    out.put(b"<>");
+                    out.put_encoded(bytes, keep_slash);
+                    assert_eq!(out.position(), want.len() + 2, "{len} {room}");
+                    if let Ok(got) = out.finish_bytes() {
+                        assert_eq!(&got[2..], &want[..], "{len} {room}");
+                    } else {
+                        assert!(room < want.len(), "{len} {room}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn copy_is_copy_from_slice_at_every_length() {

@@ -40,6 +40,13 @@ pub(crate) struct Span {
 /// stack, filled in place: the array is never moved).
 pub(crate) type Spans = [Span; STACK_PARAMS];
 
+/// [`Spans`] for `query`, or none when it is empty (most S3 requests):
+/// 512 bytes that would otherwise be zeroed for nothing on every signature.
+#[inline]
+pub(crate) fn room(query: &str) -> Option<Spans> {
+    (!query.is_empty()).then_some(SPANS)
+}
+
 /// Empty [`Spans`].
 pub(crate) const SPANS: Spans = [Span {
     start: 0,
@@ -51,7 +58,7 @@ pub(crate) const SPANS: Spans = [Span {
 /// A checked query and its parameters in canonical order.
 pub(crate) struct Params<'a, 's> {
     query: &'a str,
-    spans: &'s mut Spans,
+    spans: &'s mut [Span],
     len: usize,
     /// Too many parameters (or too long a query) for `spans`.
     spilled: bool,
@@ -74,16 +81,21 @@ impl<'a, 's> Params<'a, 's> {
     /// Checks `query` as [`Params::read`] does, without keeping or
     /// sorting the parameters (SigV2, which sorts them another way).
     pub(crate) fn check(query: &'a str, offset: usize, refused: &[&str]) -> Result<(), Error> {
-        let mut spans = SPANS;
-        let mut params = Params::new(query, &mut spans);
+        let mut params = Params::new(query, &mut []);
         // Spilled: every parameter is checked, none is kept.
         params.spilled = true;
         params.read(offset, refused)
     }
 
+    /// The query, not read yet, its parameters to go into `room` ([`room`]).
+    #[inline]
+    pub(crate) fn new_in(query: &'a str, room: &'s mut Option<Spans>) -> Self {
+        Self::new(query, room.as_mut().map_or(&mut [][..], |s| &mut s[..]))
+    }
+
     /// The query, not read yet; its parameters go into `spans`.
     #[inline]
-    pub(crate) fn new(query: &'a str, spans: &'s mut Spans) -> Self {
+    pub(crate) fn new(query: &'a str, spans: &'s mut [Span]) -> Self {
         Self {
             query,
             spans,

@@ -9,7 +9,7 @@
 //! and <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>.
 
 use crate::canonical::headers::Headers;
-use crate::canonical::params::{Params, SPANS};
+use crate::canonical::params::{self, Params};
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::query::{Param, Value};
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
@@ -220,8 +220,8 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer, const CHECK_TARGET: bool>(
     } else {
         Target::split(request.target)
     };
-    let mut spans = SPANS;
-    let mut query = Params::new(target.query, &mut spans);
+    let mut room = params::room(target.query);
+    let mut query = Params::new_in(target.query, &mut room);
     query.read(target.query_offset, &AUTH_PARAMETERS)?;
     let payload = match request.payload {
         Payload::Body(_) if settings.presign_unsigned_payload => Payload::Unsigned,

@@ -7,7 +7,7 @@
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#add-signature-to-request>.
 
 use crate::canonical::headers::Headers;
-use crate::canonical::params::{Params, SPANS};
+use crate::canonical::params::{self, Params};
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
 use crate::canonical::{path, target::Target};
@@ -146,8 +146,8 @@ pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
     check_method(request.method)?;
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;
-    let mut spans = SPANS;
-    let mut params = Params::new(target.query, &mut spans);
+    let mut room = params::room(target.query);
+    let mut params = Params::new_in(target.query, &mut room);
     params.read(target.query_offset, &[])?;
     let payload = PayloadHash::of(&request.payload)?;
     let amz_date = time.amz_date();

@@ -2,7 +2,7 @@
 
 use crate::Payload;
 use crate::canonical::headers::{Headers, NameList};
-use crate::canonical::params::{Params, SPANS};
+use crate::canonical::params::{self, Params};
 use crate::canonical::path;
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
@@ -228,8 +228,8 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         .settings
         .unwrap_or_else(|| SigningSettings::for_service(c.service));
     path::check(target.path, settings.double_encode_path)?;
-    let mut spans = SPANS;
-    let mut params = Params::new(target.query, &mut spans);
+    let mut room = params::room(target.query);
+    let mut params = Params::new_in(target.query, &mut room);
     params.read(target.query_offset, &[])?;
     Headers::check_received(request.headers)?;
 
