@@ -96,9 +96,13 @@ pub(crate) struct Headers<'a> {
     /// When verifying: exactly the names the request says it signed.
     only: Option<NameList<'a>>,
     /// The signed headers in canonical order, as indexes into `user` then
-    /// `added`, sorted once for the three places that list them; `None`
-    /// when there are more than fit (then they are sorted where listed).
-    order: Option<([u8; SORTED_HEADERS], u8)>,
+    /// `added`, sorted once for the three places that list them (sorted in
+    /// place: the array is not returned and copied, which stalls on
+    /// reading back the bytes just stored one by one).
+    order: [u8; SORTED_HEADERS],
+    /// How many of `order` are used; `None` when there are more than fit
+    /// (then they are sorted where listed).
+    order_len: Option<u8>,
 }
 
 /// Signed headers sorted once, on the stack.
@@ -233,22 +237,23 @@ impl<'a> Headers<'a> {
             added: [("", ""); 4],
             added_len: 0,
             only: None,
-            order: None,
+            order: [0; SORTED_HEADERS],
+            order_len: None,
         };
         for (slot, &h) in set.added.iter_mut().zip(added) {
             *slot = h;
             set.added_len += 1;
         }
-        set.order = set.sort_once();
+        set.sort_once();
         set
     }
 
-    /// The indexes of the signed headers in canonical order, when they fit.
-    fn sort_once(&self) -> Option<([u8; SORTED_HEADERS], u8)> {
+    /// Sorts the indexes of the signed headers into `order`, when they fit.
+    fn sort_once(&mut self) {
+        self.order_len = None;
         if self.user.len() + self.added_len > usize::from(u8::MAX) {
-            return None;
+            return;
         }
-        let mut order = [0u8; SORTED_HEADERS];
         let mut n = 0;
         for i in 0..self.user.len() + self.added_len {
             // `i` < 255, checked above.
@@ -263,12 +268,15 @@ impl<'a> Headers<'a> {
             if !signed {
                 continue;
             }
-            *order.get_mut(n)? = i;
+            let Some(slot) = self.order.get_mut(n) else {
+                return;
+            };
+            *slot = i;
             n += 1;
             // Insertion: stable, so repeated names keep their arrival order.
             let mut j = n - 1;
             while j > 0 {
-                let (Some(&a), Some(&b)) = (order.get(j - 1), order.get(j)) else {
+                let (Some(&a), Some(&b)) = (self.order.get(j - 1), self.order.get(j)) else {
                     break;
                 };
                 let (Some(x), Some(y)) = (self.item(a), self.item(b)) else {
@@ -277,11 +285,12 @@ impl<'a> Headers<'a> {
                 if cmp_names(x.0, y.0) != Ordering::Greater {
                     break;
                 }
-                order.swap(j - 1, j);
+                self.order.swap(j - 1, j);
                 j -= 1;
             }
         }
-        Some((order, n as u8))
+        // `n` <= `SORTED_HEADERS`.
+        self.order_len = Some(n as u8);
     }
 
     fn item(&self, i: u8) -> Option<(&'a str, &'a str)> {
@@ -304,9 +313,10 @@ impl<'a> Headers<'a> {
             added: [("", ""); 4],
             added_len: 0,
             only: Some(only),
-            order: None,
+            order: [0; SORTED_HEADERS],
+            order_len: None,
         };
-        set.order = set.sort_once();
+        set.sort_once();
         set
     }
 
@@ -322,9 +332,10 @@ impl<'a> Headers<'a> {
     }
 
     fn sorted(&self, f: impl FnMut((&'a str, &'a str))) {
-        match &self.order {
-            Some((order, n)) => order
-                .get(..usize::from(*n))
+        match self.order_len {
+            Some(n) => self
+                .order
+                .get(..usize::from(n))
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|&i| self.item(i))
