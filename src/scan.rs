@@ -120,18 +120,13 @@ fn chunk_mask<C: ByteClass>(chunk: &[u8; CHUNK]) -> u32 {
     for ((w, &b), &weight) in weighted.iter_mut().zip(chunk).zip(&WEIGHTS) {
         *w = u8::from(C::hit(b)).wrapping_neg() & weight;
     }
-    // Both halves in one loop over pairs (two slices would be reloaded
-    // from memory, half a vector at a time, which stalls).
-    let (mut lo, mut hi) = (0u8, 0u8);
-    for (l, h) in weighted
-        .iter()
-        .zip(weighted.iter().skip(CHUNK / 2))
-        .take(CHUNK / 2)
-    {
-        lo = lo.wrapping_add(*l);
-        hi = hi.wrapping_add(*h);
-    }
-    u32::from(lo) | u32::from(hi) << 8
+    // The byte sum of each half (at most 255: no carry out of a byte) by
+    // one multiplication each, on the halves as integers: slices of the
+    // array would be reloaded from memory half a vector at a time, a load
+    // that waits for the store of the whole vector to complete.
+    let all = u128::from_le_bytes(weighted);
+    let sum = |half: u64| (half.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32;
+    sum(all as u64) | sum((all >> 64) as u64) << 8
 }
 
 /// The positions of the bytes of a slice that are in the class `C`, in

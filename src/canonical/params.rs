@@ -323,22 +323,27 @@ struct Refused<'r> {
 struct Screen {
     /// The shortest name: a key decodes to at most its own length.
     min_len: usize,
-    /// The first bytes of the names, lowercase, as bits (ASCII only).
-    first: u128,
+    /// The first letters of the names, lowercase, as bits (`a` is bit 0).
+    letters: u32,
+    /// Some name does not start with an ASCII letter: no key is screened
+    /// out by its first byte.
+    other: bool,
 }
 
 impl Screen {
     fn new(refused: &[&str]) -> Self {
         let mut screen = Self {
             min_len: usize::MAX,
-            first: 0,
+            letters: 0,
+            other: false,
         };
         for name in refused {
             screen.min_len = screen.min_len.min(name.len());
             match name.as_bytes().first() {
-                Some(&b) if b.is_ascii() => screen.first |= 1 << b.to_ascii_lowercase(),
-                // Not ASCII: screen nothing out.
-                _ => screen.first = u128::MAX,
+                Some(&b) if b.is_ascii_alphabetic() => {
+                    screen.letters |= 1 << (b.to_ascii_lowercase() - b'a');
+                }
+                _ => screen.other = true,
             }
         }
         screen
@@ -349,8 +354,10 @@ impl Screen {
             && match key.as_bytes().first() {
                 // An escape may decode to anything.
                 Some(b'%') => true,
-                Some(&b) if b.is_ascii() => self.first >> b.to_ascii_lowercase() & 1 != 0,
-                _ => self.first == u128::MAX,
+                Some(&b) if b.is_ascii_alphabetic() => {
+                    self.letters >> (b.to_ascii_lowercase() - b'a') & 1 != 0
+                }
+                _ => self.other,
             }
     }
 }
