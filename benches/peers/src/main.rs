@@ -7,7 +7,7 @@
 //! awsig-peers sign W1 N      awsig, cached key, N times (for callgrind)
 //! awsig-peers case W1        W1 as a conformance case with its expected result (JSON Lines)
 //! awsig-peers interleaved    medians with the implementations timed in turn, round by round
-//! awsig-peers placement      awsig's time at each of 64 output-buffer placements in a page
+//! awsig-peers series W1 S    awsig, aws-sigv4 and the floor over S seconds, window by window
 //! ```
 //!
 //! aws-sigv4 appears twice: `sign` (the signature and the instructions
@@ -28,7 +28,7 @@ use awsig_peers::{aws, counting, rusty, verify};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-const USAGE: &str = "usage: awsig-peers check | allocs | floor W N | sign W N | case W | interleaved [ROUNDS] | placement [ROUNDS]";
+const USAGE: &str = "usage: awsig-peers check | allocs | floor W N | sign W N | case W | interleaved [ROUNDS] | series W SECONDS";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,8 +51,7 @@ fn main() -> ExitCode {
         ["floor", w, n] => floor(&workload(w), count(n)),
         ["sign", w, n] => sign(&workload(w), count(n)),
         ["case", w] => case(&workload(w)),
-        ["placement"] => placement(101),
-        ["placement", n] => placement(count(n).max(1)),
+        ["series", w, secs] => series(&workload(w), count(secs)),
         ["interleaved"] => interleaved(301),
         ["interleaved", n] => interleaved(count(n).max(1)),
         _ => {
@@ -334,82 +333,59 @@ fn interleaved(rounds: usize) {
     }
 }
 
-/// Output buffers at every 64-byte offset of a 4 KiB page.
-struct Placements {
-    region: Vec<u8>,
-    start: usize,
-}
-
-impl Placements {
-    /// Number of placements (64-byte steps through a page).
-    const COUNT: usize = 64;
-    /// Length of every buffer.
-    const LEN: usize = 4096;
-
-    fn new() -> Self {
-        let region = vec![0u8; 2 * 4096 + Self::LEN];
-        let start = (4096 - region.as_ptr() as usize % 4096) % 4096;
-        Self { region, start }
-    }
-
-    /// The buffer at placement `k`: `64 * k` bytes into a page.
-    fn at(&mut self, k: usize) -> &mut [u8] {
-        let at = self.start + 64 * (k % Self::COUNT);
-        &mut self.region[at..at + Self::LEN]
-    }
-}
-
-/// awsig (cached key) with its output buffer at each of the 64 placements
-/// of [`Placements`], each timed in `rounds` batches interleaved with the
-/// floor: how much the time depends on where the output buffer is, within
-/// one process. (Between processes it moves far more: see
-/// `benches/processes.sh`.)
-fn placement(rounds: usize) {
-    println!("placement, {rounds} rounds of 100 signatures per placement; per-placement medians");
+/// awsig (cached key), aws-sigv4 (sign + apply) and the floor of one
+/// workload, in turn, for `secs` seconds: per quarter second, each one's
+/// median time and the two ratios. This machine's speed changes over
+/// time, every few seconds, for awsig and aws-sigv4 but not for the floor
+/// (see benches/README.md, "Two speeds over time"); the series shows it,
+/// and which ratios hold through it.
+fn series(w: &Workload, secs: usize) {
+    verify(w);
+    let floor = w.floor();
+    let signer = AwsigSigner::new(w);
+    let key = w.key();
+    let setup = aws::Setup::new(w);
+    let params = setup.params(w);
+    let mut buf = vec![0u8; 4096];
     println!(
-        "| workload | fastest | median | slowest | placements > 1.15 x fastest | mean | floor | median x floor |"
+        "{}: per 250 ms window, medians of 100-signature batches",
+        w.name
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!(
+        "| t (s) | awsig cached | aws-sigv4 sign+apply | floor | awsig x floor | aws-sigv4 / awsig |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- |");
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    for w in workloads::all() {
-        let floor = w.floor();
-        let signer = AwsigSigner::new(&w);
-        let key = w.key();
-        let mut bufs = Placements::new();
-        let n = 100u32;
-        let mut per: Vec<Vec<f64>> = (0..Placements::COUNT)
-            .map(|_| Vec::with_capacity(rounds))
-            .collect();
-        let mut floors = Vec::with_capacity(rounds);
-        for _ in 0..rounds {
-            for (k, times) in per.iter_mut().enumerate() {
-                let buf = bufs.at(k);
-                let start = Instant::now();
-                for _ in 0..n {
-                    black_box(signer.sign(black_box(&key), &mut *buf).len());
-                }
-                times.push(start.elapsed().as_nanos() as f64 / f64::from(n));
+    let start = Instant::now();
+    while start.elapsed().as_secs_f64() < secs as f64 {
+        let t = start.elapsed().as_secs_f64();
+        let (mut a, mut p, mut f) = (Vec::new(), Vec::new(), Vec::new());
+        let window = Instant::now();
+        while window.elapsed().as_millis() < 250 {
+            let s = Instant::now();
+            for _ in 0..100 {
+                black_box(signer.sign(black_box(&key), &mut buf).len());
             }
-            let start = Instant::now();
-            for _ in 0..n {
+            a.push(s.elapsed().as_nanos() as f64 / 100.0);
+            let s = Instant::now();
+            for _ in 0..100 {
+                black_box(aws::sign_and_apply(black_box(w), &setup, &params));
+            }
+            p.push(s.elapsed().as_nanos() as f64 / 100.0);
+            let s = Instant::now();
+            for _ in 0..100 {
                 black_box(floor.run());
             }
-            floors.push(start.elapsed().as_nanos() as f64 / f64::from(n));
+            f.push(s.elapsed().as_nanos() as f64 / 100.0);
         }
-        let mut at: Vec<f64> = per.iter_mut().map(median).collect();
-        let mean = at.iter().sum::<f64>() / at.len() as f64;
-        let floor = median(&mut floors);
-        let med = median(&mut at);
-        let (fast, slow) = (at[0], at[at.len() - 1]);
-        let slow_n = at.iter().filter(|&&t| t > 1.15 * fast).count();
+        let (a, p, f) = (median(&mut a), median(&mut p), median(&mut f));
         println!(
-            "| {} | {fast:.0} ns | {med:.0} ns | {slow:.0} ns | {slow_n} of {} | {mean:.0} ns | {floor:.0} ns | {:.2} |",
-            w.name,
-            at.len(),
-            med / floor
+            "| {t:.2} | {a:.0} ns | {p:.0} ns | {f:.0} ns | {:.2} | {:.2} |",
+            a / f,
+            p / a
         );
     }
 }
