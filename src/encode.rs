@@ -71,47 +71,16 @@ pub(crate) fn encode_by_runs<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_
 
 /// [`encode_into`] straight into `dst`, which must have room for the worst
 /// case (three bytes each); returns the length written, or `None` (nothing
-/// written that counts) when `dst` is too short.
+/// written that counts) when `dst` is too short. The same runs as through
+/// any sink, into one that needs no overflow accounting.
 #[inline]
 pub(crate) fn encode_to_slice(bytes: &[u8], dst: &mut [u8], keep_slash: bool) -> Option<usize> {
     if dst.len() / 3 < bytes.len() {
         return None;
     }
-    Some(if keep_slash {
-        encode_slice::<NeedsEncodingInKey>(bytes, dst)
-    } else {
-        encode_slice::<NeedsEncoding>(bytes, dst)
-    })
-}
-
-/// [`encode_runs`] into a `dst` known to be large enough: the same scan,
-/// each run and escape stored directly rather than through a sink.
-#[inline(always)]
-fn encode_slice<C: ByteClass>(bytes: &[u8], dst: &mut [u8]) -> usize {
-    let mut out = 0;
-    let mut rest = bytes;
-    while let Some(at) = scan::position::<C>(rest) {
-        let (run, mut tail) = rest.split_at(at);
-        if let Some(d) = dst.get_mut(out..out + run.len()) {
-            crate::sink::copy(d, run);
-        }
-        out += run.len();
-        while let Some((&b, after)) = tail.split_first() {
-            if let Some(d) = dst.get_mut(out..out + 3) {
-                d.copy_from_slice(&escape(b));
-            }
-            out += 3;
-            tail = after;
-            if !tail.first().is_some_and(|&next| scan::in_table::<C>(next)) {
-                break;
-            }
-        }
-        rest = tail;
-    }
-    if let Some(d) = dst.get_mut(out..out + rest.len()) {
-        crate::sink::copy(d, rest);
-    }
-    out + rest.len()
+    let mut out = crate::sink::SliceWriter { dst, at: 0 };
+    encode_by_runs(&mut out, bytes, keep_slash);
+    Some(out.at)
 }
 
 /// Copies runs of bytes that need no escape in one piece each, found

@@ -212,6 +212,24 @@ impl Sink for OutBuf<'_> {
     }
 }
 
+/// Writes into a slice known to be large enough (the caller checked the
+/// worst case), so that no overflow needs counting.
+pub(crate) struct SliceWriter<'d> {
+    pub(crate) dst: &'d mut [u8],
+    pub(crate) at: usize,
+}
+
+impl Sink for SliceWriter<'_> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.at + bytes.len();
+        if let Some(d) = self.dst.get_mut(self.at..end) {
+            copy(d, bytes);
+        }
+        self.at = end;
+    }
+}
+
 /// Adapts a `core::fmt::Write`. Pieces written are always whole UTF-8
 /// sequences (the encoder emits ASCII; text is split only at ASCII bytes).
 pub(crate) struct FmtSink<'w, W: core::fmt::Write + ?Sized> {
