@@ -218,8 +218,9 @@ fn encode<R: Read, W: Write>(
     let request = Request::new("PUT", &target, &headers).with_payload(payload);
     let key =
         SigningKey::derive(credentials, time, plan.region, "s3").map_err(|e| e.to_string())?;
+    let signer = v4::Signer::new(&key, credentials, time).map_err(|e| e.to_string())?;
     let (signed_headers, seed) = buffer::with_buffer(|buf| {
-        v4::sign_headers(&key, time, &request, &SigningSettings::s3(), buf).map(|signed| {
+        v4::sign_headers(&signer, &request, &SigningSettings::s3(), buf).map(|signed| {
             let headers: Vec<(String, String)> = signed
                 .headers()
                 .map(|(n, v)| (n.to_owned(), v.to_owned()))
@@ -234,7 +235,7 @@ fn encode<R: Read, W: Write>(
         .collect();
     all.extend(signed_headers);
 
-    let mut signer = ChunkSigner::new(&key, time, &seed, mode).map_err(|e| e.to_string())?;
+    let mut signer = ChunkSigner::new(&signer, &seed, mode);
     let mut chunk = vec![0u8; plan.chunk_size];
     let mut out = Counted {
         inner: out,
@@ -271,7 +272,7 @@ fn encode<R: Read, W: Write>(
 /// trailer. Returns the number of data bytes read. Allocates nothing (but on
 /// error) and calls `out` three times per chunk.
 fn write_body<R: Read, W: Write>(
-    signer: &mut ChunkSigner<'_, '_>,
+    signer: &mut ChunkSigner<'_>,
     input: &mut R,
     chunk: &mut [u8],
     out: &mut W,
@@ -785,12 +786,13 @@ mod tests {
         let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
         let creds = env::example_credentials(None);
         let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let signer = v4::Signer::new(&key, &creds, time).unwrap();
         // A seed signature (the crate makes them only by signing).
         let host = [("Host", "h")];
         let seed_request =
             Request::new("PUT", "/b/k", &host).with_payload(Payload::StreamingSigned);
         let mut buf = [0u8; 512];
-        let seed = v4::sign_headers(&key, time, &seed_request, &SigningSettings::s3(), &mut buf)
+        let seed = v4::sign_headers(&signer, &seed_request, &SigningSettings::s3(), &mut buf)
             .unwrap()
             .signature();
         let body = vec![5u8; 8192 * 1000 + 17];
@@ -802,7 +804,7 @@ mod tests {
                 } else {
                     ChunkedMode::Signed
                 };
-                let mut signer = ChunkSigner::new(&key, time, &seed, mode).unwrap();
+                let mut signer = ChunkSigner::new(&signer, &seed, mode);
                 let mut input = &body[..len];
                 let mut out = Counted {
                     inner: io::sink(),

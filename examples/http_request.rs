@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use awsig::http::{BodyHash, presign_uri, sign_request};
+use awsig::http::{presign_uri, sign_request};
 use awsig::{Payload, v4};
 
 #[path = "support/cli.rs"]
@@ -28,14 +28,8 @@ fn run() -> Result<(), String> {
         .header("x-amz-target", "DynamoDB_20120810.ListTables")
         .body(b"{}".to_vec())
         .map_err(|e| e.to_string())?;
-    sign_request(
-        &mut request,
-        BodyHash::Body,
-        &key,
-        time,
-        &v4::SigningSettings::new(),
-    )
-    .map_err(|e| e.to_string())?;
+    let signer = v4::Signer::new(&key, &creds, time).map_err(|e| e.to_string())?;
+    sign_request(&mut request, &signer, &v4::SigningSettings::new()).map_err(|e| e.to_string())?;
     println!("{} {}", request.method(), request.uri());
     for (name, value) in request.headers() {
         println!("{name}: {}", value.to_str().unwrap_or("<binary>"));
@@ -48,11 +42,11 @@ fn run() -> Result<(), String> {
     )
     .body(())
     .map_err(|e| e.to_string())?;
+    let signer = v4::Signer::new(&key, &creds, time).map_err(|e| e.to_string())?;
     let uri = presign_uri(
         &get,
         Payload::Body(b""),
-        &key,
-        time,
+        &signer,
         300,
         &v4::SigningSettings::new(),
     )

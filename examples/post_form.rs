@@ -50,8 +50,8 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use awsig::s3::post::{self, Condition, KeyCondition, PostPolicy};
-use awsig::v4::SigningKey;
+use awsig::s3::{self, Condition, KeyCondition, PostPolicy};
+use awsig::v4::{Signer, SigningKey};
 use awsig::{Credentials, SigningTime};
 
 #[path = "support/buffer.rs"]
@@ -132,6 +132,7 @@ fn sign(
         .conditions(&conditions)
         .fields(&fields);
     let key = SigningKey::derive(credentials, time, region, "s3").map_err(|e| e.to_string())?;
+    let signer = Signer::new(&key, credentials, time).map_err(|e| e.to_string())?;
     let expiration = time
         .checked_add_seconds(i64::from(options.expires))
         .map_err(|e| format!("--expires {}: {e}", options.expires))?
@@ -139,7 +140,7 @@ fn sign(
         .as_str()
         .to_owned();
     let fields = buffer::with_buffer(|buf| {
-        post::presign_post(&key, time, &policy, buf).map(|signed| {
+        s3::presign_post(&signer, &policy, buf).map(|signed| {
             signed
                 .fields()
                 .map(|(n, v)| (n.to_owned(), v.to_owned()))
@@ -677,23 +678,22 @@ mod tests {
         let time = SigningTime::parse_rfc3339("2015-12-29T00:00:00Z").unwrap();
         let creds = env::example_credentials(None);
         let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let policy = PostPolicy::new("examplebucket", KeyCondition::Prefix("uploads/"), 3600);
         let mut small = [0u8; 16];
-        let Err(Error::BufferTooSmall { needed }) =
-            post::presign_post(&key, time, &policy, &mut small)
+        let Err(Error::BufferTooSmall { needed }) = s3::presign_post(&signer, &policy, &mut small)
         else {
             panic!("expected BufferTooSmall");
         };
         let mut exact = vec![0u8; needed];
-        let signed = post::presign_post(&key, time, &policy, &mut exact).unwrap();
+        let signed = s3::presign_post(&signer, &policy, &mut exact).unwrap();
         let mut big = vec![0u8; 8192];
-        let reference = post::presign_post(&key, time, &policy, &mut big).unwrap();
+        let reference = s3::presign_post(&signer, &policy, &mut big).unwrap();
         assert_eq!(signed.policy(), reference.policy());
         assert_eq!(signed.signature(), reference.signature());
         // Signing the policy text again gives the same signature.
         let mut b64 = vec![0u8; 4096];
-        let (again, signature) =
-            post::sign_policy(&key, reference.policy_json(), &mut b64).unwrap();
+        let (again, signature) = s3::sign_policy(&key, reference.policy_json(), &mut b64).unwrap();
         assert_eq!(again, reference.policy());
         assert_eq!(
             std::str::from_utf8(&signature).unwrap(),

@@ -95,8 +95,9 @@ fn run(args: &[String]) -> Result<String, String> {
 
     let key =
         v4::SigningKey::derive(&credentials, time, &region, &service).map_err(|e| e.to_string())?;
+    let signer = v4::Signer::new(&key, &credentials, time).map_err(|e| e.to_string())?;
     let presigned = with_buffer(|buf| {
-        v4::presign(&key, time, &request, options.expires, &settings, buf)
+        v4::presign(&signer, &request, options.expires, &settings, buf)
             .map(|p| p.as_str().to_owned())
     })
     .map_err(|e| match e {

@@ -33,13 +33,13 @@ fn run() -> Result<(), String> {
     let creds = creds.credentials().map_err(|e| e.to_string())?;
     let time = env::time(time_arg)?;
     let key = v4::SigningKey::derive(&creds, time, region, "s3").map_err(|e| e.to_string())?;
+    let signer = v4::Signer::new(&key, &creds, time).map_err(|e| e.to_string())?;
     let endpoint = format!("s3.{region}.amazonaws.com");
     let bucket =
         Bucket::new(&endpoint, bucket, Addressing::VirtualHosted).map_err(|e| e.to_string())?;
     let mut buf = [0u8; 4096];
     let get = s3::presign_get(
-        &key,
-        time,
+        &signer,
         &bucket,
         object_key,
         3600,
@@ -52,8 +52,7 @@ fn run() -> Result<(), String> {
     println!("GET: {get}");
     let headers = [("content-type", "text/plain")];
     let put = s3::presign_put(
-        &key,
-        time,
+        &signer,
         &bucket,
         object_key,
         3600,

@@ -108,6 +108,7 @@ fn sign_all(
     let headers = [("Host", host.as_str())];
     // One key serves every SigV4 request of the day, region and service.
     let key = v4::SigningKey::derive(credentials, time, region, "sqs")?;
+    let signer = v4::Signer::new(&key, credentials, time)?;
     let settings = v4::SigningSettings::for_service("sqs");
     // SigV2 says until when the request is valid, not for how long.
     let expires = time.checked_add_seconds(i64::from(VALIDITY))?;
@@ -116,7 +117,7 @@ fn sign_all(
     for (name, target) in REQUESTS {
         let request = Request::new("GET", target, &headers);
         let v4 = with_buffer(|buf| {
-            v4::presign_url(&key, time, &request, VALIDITY, &settings, buf)
+            v4::presign_url(&signer, &request, VALIDITY, &settings, buf)
                 .map(|p| p.as_str().to_owned())
         })?;
         lines.push(format!("{name} (SigV4): {v4}"));

@@ -36,7 +36,8 @@ fn run() -> Result<(), String> {
     ];
     let request = Request::new("POST", "/", &headers).with_payload(Payload::Body(BODY.as_bytes()));
     let mut buf = [0u8; 1024];
-    let signed = v4::sign_headers(&key, time, &request, &v4::SigningSettings::new(), &mut buf)
+    let signer = v4::Signer::new(&key, &creds, time).map_err(|e| e.to_string())?;
+    let signed = v4::sign_headers(&signer, &request, &v4::SigningSettings::new(), &mut buf)
         .map_err(|e| e.to_string())?;
     let mut cmd = String::from("curl -sS -X POST https://sts.amazonaws.com/");
     for (name, value) in headers.iter().copied().skip(1).chain(signed.headers()) {

@@ -29,11 +29,11 @@ fn main() {
     .unwrap();
     let signed_at = SigningTime::parse_rfc3339("2024-05-01T12:00:00Z").unwrap();
     let key = v4::SigningKey::derive(&creds, signed_at, "eu-west-1", "execute-api").unwrap();
+    let signer = v4::Signer::new(&key, &creds, signed_at).unwrap();
     let host = [("Host", "api.example.com")];
     let mut buf = [0u8; 1024];
     let url = v4::presign(
-        &key,
-        signed_at,
+        &signer,
         &Request::new("GET", "/orders/42?verbose=1", &host),
         300,
         &Default::default(),
@@ -65,7 +65,7 @@ fn main() {
         ("Content-Type", "application/json"),
     ];
     let req = Request::new("POST", "/orders", &post_headers).with_payload(Payload::Body(body));
-    let signed = v4::sign_headers(&key, signed_at, &req, &Default::default(), &mut buf).unwrap();
+    let signed = v4::sign_headers(&signer, &req, &Default::default(), &mut buf).unwrap();
     let mut received: Vec<(&str, &str)> = post_headers.to_vec();
     received.extend(signed.headers());
     let req = Request::new("POST", "/orders", &received).with_payload(Payload::Body(body));

@@ -106,6 +106,93 @@ impl fmt::Debug for Credentials<'_> {
     }
 }
 
+/// Credentials a client owns and keeps (feature `alloc`): the same checks
+/// as [`Credentials`], the strings on the heap, the secret and the token
+/// wiped when dropped (feature `zeroize`). [`as_credentials`](Self::as_credentials)
+/// lends them to the signers.
+///
+/// ```
+/// use awsig::{OwnedCredentials, SigningTime};
+///
+/// let expiry = SigningTime::parse_rfc3339("2026-12-03T13:00:00Z")?;
+/// let creds = OwnedCredentials::new("ASIAEXAMPLE".into(), "secret".into(), Some("token".into()))?
+///     .with_expiry(expiry);
+/// assert_eq!(creds.as_credentials().session_token(), Some("token"));
+/// assert!(!format!("{creds:?}").contains("secret\""));
+/// # Ok::<(), awsig::Error>(())
+/// ```
+#[cfg(feature = "alloc")]
+#[derive(Clone)]
+pub struct OwnedCredentials {
+    access_key_id: alloc::string::String,
+    secret_access_key: alloc::string::String,
+    session_token: Option<alloc::string::String>,
+    expires_at: Option<crate::SigningTime>,
+}
+
+#[cfg(feature = "alloc")]
+impl OwnedCredentials {
+    /// Checks and keeps a credential triple.
+    ///
+    /// # Errors
+    /// As [`Credentials::new`].
+    pub fn new(
+        access_key_id: alloc::string::String,
+        secret_access_key: alloc::string::String,
+        session_token: Option<alloc::string::String>,
+    ) -> Result<Self, Error> {
+        Credentials::new(&access_key_id, &secret_access_key, session_token.as_deref())?;
+        Ok(Self {
+            access_key_id,
+            secret_access_key,
+            session_token,
+            expires_at: None,
+        })
+    }
+
+    /// The same credentials, valid until `expires_at`.
+    #[must_use]
+    pub fn with_expiry(mut self, expires_at: crate::SigningTime) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+
+    /// The borrowed view the signers take.
+    #[must_use]
+    pub fn as_credentials(&self) -> Credentials<'_> {
+        Credentials {
+            access_key_id: &self.access_key_id,
+            secret_access_key: &self.secret_access_key,
+            session_token: self.session_token.as_deref(),
+            expires_at: self.expires_at,
+        }
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl fmt::Debug for OwnedCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.as_credentials(), f)
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl Drop for OwnedCredentials {
+    fn drop(&mut self) {
+        // Each secret string's own allocation, zeroed before it is freed.
+        for text in [
+            Some(&mut self.secret_access_key),
+            self.session_token.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let mut bytes = core::mem::take(text).into_bytes();
+            crate::hmac256::wipe(&mut bytes);
+        }
+    }
+}
+
 /// Whether `s` can stand as one `/`-separated part of a credential scope
 /// (`AKID/20150830/us-east-1/service/aws4_request`): non-empty, RFC 3986
 /// unreserved characters only (`A-Z a-z 0-9 - _ . ~`). Every access key id,

@@ -7,18 +7,61 @@
 //! plus, not a space) and encoded again, so `%7e`, `~` and `%7E` all sign as
 //! `~`. See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+use core::fmt;
 
 use crate::Error;
 use crate::scan::{self, ByteClass, NeedsEncoding, NeedsEncodingInKey, Percent};
 use crate::sink::Sink;
 
-/// Every byte but the unreserved set is encoded.
-pub const UNRESERVED_SET: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+/// `raw` as AWS's `UriEncode(raw, encodeSlash = true)` writes it: every
+/// byte but `A-Z a-z 0-9 - _ . ~` as `%XX`. For one query parameter name or
+/// value, or one path segment, when building a request-target to sign.
+///
+/// ```
+/// let target = format!("/my%20queue?MessageBody={}", awsig::encode::component("a b/c+d"));
+/// assert_eq!(target, "/my%20queue?MessageBody=a%20b%2Fc%2Bd");
+/// ```
+#[must_use]
+pub fn component(raw: &str) -> Encoded<'_> {
+    Encoded {
+        raw: raw.as_bytes(),
+        keep_slash: false,
+    }
+}
+
+/// `raw` as `UriEncode(raw, encodeSlash = false)` writes it: as
+/// [`component`], with `/` kept. For a whole path, such as an S3 object
+/// key after the bucket (`photos/2024/a b.jpg`).
+///
+/// ```
+/// let target = format!("/bucket/{}", awsig::encode::path("photos/a b.jpg"));
+/// assert_eq!(target, "/bucket/photos/a%20b.jpg");
+/// ```
+#[must_use]
+pub fn path(raw: &str) -> Encoded<'_> {
+    Encoded {
+        raw: raw.as_bytes(),
+        keep_slash: true,
+    }
+}
+
+/// Percent-encoded text, written by `Display` (no allocation).
+#[derive(Clone, Copy, Debug)]
+pub struct Encoded<'a> {
+    raw: &'a [u8],
+    keep_slash: bool,
+}
+
+impl fmt::Display for Encoded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut sink = crate::sink::FmtSink {
+            w: f,
+            failed: false,
+        };
+        encode_by_runs(&mut sink, self.raw, self.keep_slash);
+        if sink.failed { Err(fmt::Error) } else { Ok(()) }
+    }
+}
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
@@ -319,9 +362,22 @@ mod tests {
         let mut v: Vec<u8> = Vec::new();
         encode_into(&mut v, "a/b c~".as_bytes(), true);
         assert_eq!(v, b"a/b%20c~");
-        let via_crate: String =
-            percent_encoding::percent_encode(b"a/b c~", UNRESERVED_SET).collect();
-        assert_eq!(via_crate, "a%2Fb%20c~");
+        // An independent encoder: the percent-encoding crate with the
+        // unreserved set.
+        const UNRESERVED_SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+            .remove(b'-')
+            .remove(b'_')
+            .remove(b'.')
+            .remove(b'~');
+        for raw in ["a/b c~", "é+%x\u{7f}\0", "plain-_.~"] {
+            let via_crate: String =
+                percent_encoding::percent_encode(raw.as_bytes(), UNRESERVED_SET).collect();
+            assert_eq!(alloc::format!("{}", component(raw)), via_crate);
+            assert_eq!(
+                alloc::format!("{}", path(raw)),
+                via_crate.replace("%2F", "/")
+            );
+        }
     }
 
     #[test]

@@ -54,8 +54,14 @@ pub enum Error {
     /// An S3 bucket name is empty or holds characters its addressing style
     /// cannot carry.
     InvalidBucketName,
-    /// A caller-supplied payload hash is not 64 lowercase hex digits.
+    /// A caller-supplied payload hash is not 64 lowercase hex digits (or
+    /// `x-amz-content-sha256` appears more than once).
     InvalidPayloadHash,
+    /// The request's `x-amz-content-sha256` header and the payload given
+    /// for it say different things.
+    ContentSha256Mismatch,
+    /// A URL scheme that is not RFC 3986 `ALPHA *( ALPHA / DIGIT / + / - / . )`.
+    InvalidScheme,
     /// The access key id is empty or holds characters other than
     /// `A-Z a-z 0-9 - _ . ~`.
     InvalidAccessKeyId,
@@ -67,6 +73,16 @@ pub enum Error {
     InvalidRegion,
     /// The service name is empty or holds characters other than `A-Z a-z 0-9 - _ . ~`.
     InvalidService,
+    /// An access key id longer than a key holds inline
+    /// ([`MAX_ACCESS_KEY_ID_LEN`](crate::v4::MAX_ACCESS_KEY_ID_LEN)).
+    AccessKeyIdTooLong,
+    /// A region (or region set) or service longer than a key holds inline
+    /// ([`MAX_REGION_LEN`](crate::v4::MAX_REGION_LEN),
+    /// [`MAX_SERVICE_LEN`](crate::v4::MAX_SERVICE_LEN)).
+    NameTooLong,
+    /// The credentials given to sign are not the ones the key was derived
+    /// from (another access key id).
+    KeyCredentialsMismatch,
     /// The time is outside the years 1970..=9999.
     TimeOutOfRange,
     /// A time string is not RFC 3339 in UTC (`2015-08-30T12:36:00Z`).
@@ -112,6 +128,7 @@ impl Error {
             | Error::InvalidTargetByte { .. }
             | Error::MalformedPercentEscape { .. }
             | Error::QueryNotUtf8
+            | Error::InvalidScheme
             | Error::AuthParameterPresent => "bad_target",
             Error::AuthHeaderPresent
             | Error::InvalidHeaderName
@@ -120,11 +137,16 @@ impl Error {
             | Error::DuplicateHost
             | Error::InvalidHost => "bad_header",
             Error::InvalidBucketName => "bad_target",
-            Error::InvalidPayloadHash => "bad_payload",
+            Error::InvalidPayloadHash | Error::ContentSha256Mismatch => "bad_payload",
             Error::InvalidAccessKeyId
+            | Error::AccessKeyIdTooLong
+            | Error::KeyCredentialsMismatch
             | Error::EmptySecretAccessKey
             | Error::InvalidSessionToken => "bad_credentials",
-            Error::InvalidRegion | Error::InvalidService | Error::KeyScopeMismatch => "bad_scope",
+            Error::InvalidRegion
+            | Error::InvalidService
+            | Error::NameTooLong
+            | Error::KeyScopeMismatch => "bad_scope",
             Error::TimeOutOfRange | Error::InvalidTimeFormat => "bad_time",
             Error::ExpiresOutOfRange | Error::ExpiresAfterCredentials => "expires_range",
             Error::CredentialsExpired => "bad_credentials",
@@ -145,7 +167,7 @@ impl fmt::Display for Error {
             Error::TargetNotAbsolute => f.write_str("the request-target must start with '/'"),
             Error::InvalidTargetByte { byte, at } => write!(
                 f,
-                "the request-target holds byte 0x{byte:02x} at offset {at}; control characters and '#' cannot be sent on the request line"
+                "the request-target holds byte 0x{byte:02x} at offset {at}, which cannot be sent as is: percent-encode spaces, non-ASCII bytes and control characters (awsig::encode::path or awsig::encode::component), and leave out any '#fragment'"
             ),
             Error::MalformedPercentEscape { at } => write!(
                 f,
@@ -153,6 +175,9 @@ impl fmt::Display for Error {
             ),
             Error::QueryNotUtf8 => f.write_str(
                 "a query parameter percent-decodes to bytes that are not UTF-8; AWS decodes parameters as UTF-8, so encode the text as UTF-8",
+            ),
+            Error::InvalidScheme => f.write_str(
+                "the URL scheme must be a letter followed by letters, digits, '+', '-' or '.' (http, https, wss)",
             ),
             Error::AuthParameterPresent => f.write_str(
                 "the query already carries an authentication parameter (X-Amz-*/Signature/AWSAccessKeyId ...); sign the unsigned request",
@@ -172,6 +197,9 @@ impl fmt::Display for Error {
             Error::InvalidBucketName => f.write_str(
                 "the bucket name is empty or not valid for its addressing style (virtual-hosted names are lowercase DNS labels)",
             ),
+            Error::ContentSha256Mismatch => f.write_str(
+                "the request's x-amz-content-sha256 header differs from the payload given; the header is what is signed, so give the same value (or leave the payload out)",
+            ),
             Error::InvalidPayloadHash => {
                 f.write_str("a precomputed payload hash must be 64 lowercase hex digits (SHA-256)")
             }
@@ -187,6 +215,20 @@ impl fmt::Display for Error {
             ),
             Error::InvalidService => f.write_str(
                 "the service must be non-empty and made of A-Z a-z 0-9 - _ . ~ (e.g. s3, sqs)",
+            ),
+            Error::AccessKeyIdTooLong => write!(
+                f,
+                "the access key id is longer than {} bytes (IAM's limit)",
+                crate::v4::MAX_ACCESS_KEY_ID_LEN
+            ),
+            Error::NameTooLong => write!(
+                f,
+                "the region (or region set) or service is longer than a signing key holds ({} and {} bytes)",
+                crate::v4::MAX_REGION_LEN,
+                crate::v4::MAX_SERVICE_LEN
+            ),
+            Error::KeyCredentialsMismatch => f.write_str(
+                "the signing key was derived from other credentials (another access key id); derive it from these",
             ),
             Error::TimeOutOfRange => f.write_str("the signing time must be within the years 1970 to 9999"),
             Error::InvalidTimeFormat => f.write_str(

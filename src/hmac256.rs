@@ -225,7 +225,7 @@ impl Drop for HmacKey {
 }
 
 /// An HMAC computation under way.
-pub(crate) struct HmacState {
+pub struct HmacState {
     inner: Sha256Stream,
     outer: [u32; 8],
 }

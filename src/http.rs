@@ -8,7 +8,7 @@
 //! [`crate::v4`]; see <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>.
 //!
 //! ```
-//! use awsig::{Credentials, SigningTime, http::{sign_request, BodyHash}, v4};
+//! use awsig::{Credentials, SigningTime, http::sign_request, v4};
 //!
 //! let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
 //! let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
@@ -17,31 +17,18 @@
 //!     .header("content-type", "application/x-www-form-urlencoded")
 //!     .body("Action=GetCallerIdentity&Version=2011-06-15")
 //!     .unwrap();
-//! sign_request(&mut request, BodyHash::Body, &key, time, &v4::SigningSettings::new())?;
+//! sign_request(&mut request, &v4::Signer::new(&key, &creds, time)?, &v4::SigningSettings::new())?;
 //! assert!(request.headers()["authorization"].to_str().unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
 //! # Ok::<(), awsig::Error>(())
 //! ```
 
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use http::header::{HeaderName, HeaderValue};
 
-use crate::alloc_api;
-use crate::v4::{SigningKey, SigningSettings};
-use crate::{Error, Payload, Request, SigningTime};
-
-/// Where the payload hash of an `http::Request` comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum BodyHash<'h> {
-    /// Hash the body (`B: AsRef<[u8]>`).
-    Body,
-    /// A SHA-256 of the body computed by the caller (64 lowercase hex).
-    Precomputed(&'h str),
-    /// `UNSIGNED-PAYLOAD`.
-    Unsigned,
-}
+use crate::v4::{Key, Signer, SigningSettings};
+use crate::{Error, Payload, Request};
 
 /// The request's method, target, host and headers as strings.
 struct View {
@@ -94,44 +81,79 @@ fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
     ))
 }
 
-/// Signs `request` with the `Authorization` header, adding `X-Amz-Date`,
-/// `X-Amz-Security-Token`, `x-amz-content-sha256` (per `settings`),
-/// `Authorization`, and `Host` when the request had none.
+/// Signs `request` with the `Authorization` header, hashing its body:
+/// adds `X-Amz-Date`, `X-Amz-Security-Token`, `x-amz-content-sha256` (per
+/// `settings`), `Authorization`, and `Host` when the request had none.
 ///
 /// # Errors
 /// As [`crate::v4::sign_headers`]; [`Error::InvalidHeaderValue`] for header
 /// values that are not visible ASCII.
-pub fn sign_request<B: AsRef<[u8]>>(
+pub fn sign_request<B: AsRef<[u8]>, K: Key>(
     request: &mut http::Request<B>,
-    body: BodyHash<'_>,
-    key: &SigningKey<'_>,
-    time: SigningTime,
+    signer: &Signer<'_, K>,
     settings: &SigningSettings,
 ) -> Result<(), Error> {
-    let payload = match body {
-        BodyHash::Body => Payload::Body(request.body().as_ref()),
-        BodyHash::Precomputed(h) => Payload::Precomputed(h),
-        BodyHash::Unsigned => Payload::Unsigned,
-    };
-    let new = headers_to_add(request, payload, key, time, settings)?;
+    let new = headers_to_add(
+        request,
+        Payload::Body(request.body().as_ref()),
+        signer,
+        settings,
+    )?;
     append(request, new);
     Ok(())
 }
 
-/// [`sign_request`] for any body type, with the payload given explicitly.
+/// [`sign_request`] for any body type, with the payload given: a body's
+/// bytes, a precomputed SHA-256, `UNSIGNED-PAYLOAD`, ...
 ///
 /// # Errors
 /// As [`sign_request`].
-pub fn sign_with_payload<B>(
+pub fn sign_with_payload<B, K: Key>(
     request: &mut http::Request<B>,
     payload: Payload<'_>,
-    key: &SigningKey<'_>,
-    time: SigningTime,
+    signer: &Signer<'_, K>,
     settings: &SigningSettings,
 ) -> Result<(), Error> {
-    let new = headers_to_add(request, payload, key, time, settings)?;
+    let new = headers_to_add(request, payload, signer, settings)?;
     append(request, new);
     Ok(())
+}
+
+/// The headers a signer adds: removed from `request` before it is signed
+/// again (a retry needs a new date and signature; signing refuses a request
+/// that carries them). `x-amz-content-sha256` is removed too unless
+/// `keep_content_sha256` (when the caller set it, e.g. to
+/// `UNSIGNED-PAYLOAD`, and wants it kept).
+///
+/// ```
+/// use awsig::{Credentials, SigningTime, http::{sign_request, strip_signature}, v4};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// let key = v4::SigningKey::derive(&creds, time, "us-east-1", "sts")?;
+/// let mut request = http::Request::get("https://sts.amazonaws.com/").body(Vec::new()).unwrap();
+/// sign_request(&mut request, &v4::Signer::new(&key, &creds, time)?, &v4::SigningSettings::new())?;
+/// // The request failed; retry it a second later.
+/// strip_signature(&mut request, false);
+/// let retry = time.checked_add_seconds(1)?;
+/// sign_request(&mut request, &v4::Signer::new(&key, &creds, retry)?, &v4::SigningSettings::new())?;
+/// assert_eq!(request.headers()["x-amz-date"], "20150830T123601Z");
+/// assert_eq!(request.headers().get_all("authorization").iter().count(), 1);
+/// # Ok::<(), awsig::Error>(())
+/// ```
+pub fn strip_signature<B>(request: &mut http::Request<B>, keep_content_sha256: bool) {
+    let headers = request.headers_mut();
+    for name in [
+        "authorization",
+        "x-amz-date",
+        "x-amz-security-token",
+        "x-amz-region-set",
+    ] {
+        headers.remove(name);
+    }
+    if !keep_content_sha256 {
+        headers.remove("x-amz-content-sha256");
+    }
 }
 
 fn append<B>(request: &mut http::Request<B>, new: Vec<(HeaderName, HeaderValue)>) {
@@ -140,17 +162,22 @@ fn append<B>(request: &mut http::Request<B>, new: Vec<(HeaderName, HeaderValue)>
     }
 }
 
-fn headers_to_add<B>(
+fn headers_to_add<B, K: Key>(
     request: &http::Request<B>,
     payload: Payload<'_>,
-    key: &SigningKey<'_>,
-    time: SigningTime,
+    signer: &Signer<'_, K>,
     settings: &SigningSettings,
 ) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
     let v = view(request)?;
     let headers = v.header_pairs();
     let signable = Request::new(&v.method, &v.target, &headers).with_payload(payload);
-    let added = alloc_api::sign_headers(key, time, &signable, settings)?;
+    let added = crate::with_buffer(|buf| {
+        crate::v4::sign_headers(signer, &signable, settings, buf).map(|s| {
+            s.headers()
+                .map(|(n, v)| (n, String::from(v)))
+                .collect::<Vec<_>>()
+        })
+    })?;
     let mut new = Vec::with_capacity(added.len() + 1);
     if let Some(host) = &v.added_host {
         new.push(header("host", host)?);
@@ -167,18 +194,19 @@ fn headers_to_add<B>(
 /// # Errors
 /// As [`crate::v4::presign()`]; [`Error::InvalidTargetByte`] when the
 /// result is not a valid `http::Uri` (it always is for valid input).
-pub fn presign_uri<B>(
+pub fn presign_uri<B, K: Key>(
     request: &http::Request<B>,
     payload: Payload<'_>,
-    key: &SigningKey<'_>,
-    time: SigningTime,
+    signer: &Signer<'_, K>,
     expires_in: u32,
     settings: &SigningSettings,
 ) -> Result<http::Uri, Error> {
     let v = view(request)?;
     let headers = v.header_pairs();
     let signable = Request::new(&v.method, &v.target, &headers).with_payload(payload);
-    let target = alloc_api::presign(key, time, &signable, expires_in, settings)?;
+    let target = crate::with_buffer(|buf| {
+        crate::v4::presign(signer, &signable, expires_in, settings, buf).map(|p| p.to_string())
+    })?;
     let mut parts = request.uri().clone().into_parts();
     parts.path_and_query = Some(
         http::uri::PathAndQuery::try_from(target.as_str())

@@ -17,6 +17,10 @@ pub struct Request<'a> {
     pub headers: &'a [(&'a str, &'a str)],
     /// The body, its hash, or a literal payload value.
     pub payload: Payload<'a>,
+    /// The scheme a presigned URL is written with: `https` unless set
+    /// (`http` for local endpoints such as `http://127.0.0.1:9000`). Not
+    /// signed.
+    pub scheme: &'a str,
 }
 
 impl<'a> Request<'a> {
@@ -28,7 +32,16 @@ impl<'a> Request<'a> {
             target,
             headers,
             payload: Payload::Body(b""),
+            scheme: "https",
         }
+    }
+
+    /// The same request, to be sent with `scheme` (`http` or `https`) when
+    /// presigned as a URL.
+    #[must_use]
+    pub const fn with_scheme(mut self, scheme: &'a str) -> Self {
+        self.scheme = scheme;
+        self
     }
 
     /// The same request with another payload.

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 /// A byte consumer. Writing never fails; a bounded sink remembers that it
 /// overflowed and reports it once, at the end.
-pub(crate) trait Sink {
+pub trait Sink {
     fn put(&mut self, bytes: &[u8]);
 
     fn put_str(&mut self, s: &str) {

@@ -37,15 +37,28 @@ impl SigningTime {
         }
         let dt = time::OffsetDateTime::from_unix_timestamp(seconds)
             .map_err(|_| Error::TimeOutOfRange)?;
-        Self::from_offset_datetime(dt)
+        Self::from_datetime(dt)
     }
 
     /// From a `time::OffsetDateTime` in any offset (converted to UTC;
     /// sub-second precision is dropped, as AWS's formats have none).
+    /// Feature `time`, so that `time`'s types enter the public API only
+    /// when asked for.
+    ///
+    /// ```
+    /// let t = awsig::SigningTime::from_offset_datetime(time::macros::datetime!(2015-08-30 14:36 +02:00))?;
+    /// assert_eq!(t.amz_date().as_str(), "20150830T123600Z");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::TimeOutOfRange`] before 1970 or after 9999.
+    #[cfg(feature = "time")]
     pub fn from_offset_datetime(dt: time::OffsetDateTime) -> Result<Self, Error> {
+        Self::from_datetime(dt)
+    }
+
+    fn from_datetime(dt: time::OffsetDateTime) -> Result<Self, Error> {
         let unix = dt.unix_timestamp();
         if !(0..=MAX_UNIX).contains(&unix) {
             return Err(Error::TimeOutOfRange);
@@ -108,7 +121,7 @@ impl SigningTime {
             .map_err(|_| Error::InvalidTimeFormat)?;
         let clock = time::Time::from_hms(small(hour)?, small(minute)?, small(second)?)
             .map_err(|_| Error::InvalidTimeFormat)?;
-        Self::from_offset_datetime(time::PrimitiveDateTime::new(date, clock).assume_utc())
+        Self::from_datetime(time::PrimitiveDateTime::new(date, clock).assume_utc())
     }
 
     /// The current time from the system clock: the one place the crate reads
@@ -204,10 +217,11 @@ impl fmt::Display for SigningTime {
     }
 }
 
+#[cfg(feature = "time")]
 impl TryFrom<time::OffsetDateTime> for SigningTime {
     type Error = Error;
     fn try_from(dt: time::OffsetDateTime) -> Result<Self, Error> {
-        Self::from_offset_datetime(dt)
+        Self::from_datetime(dt)
     }
 }
 

@@ -28,6 +28,7 @@ use crate::canonical::request::check_method;
 use crate::canonical::target::Target;
 use crate::encode::encode_into;
 use crate::hmac256::HmacKey;
+use crate::output::Output;
 use crate::sink::{Discard, FmtSink, OutBuf, Sink, Tee};
 use crate::{Credentials, Error, Request, SigningTime};
 
@@ -107,6 +108,20 @@ impl fmt::Display for V2Signed<'_> {
 /// Signs the query of `request` and writes the signed target
 /// (`/path?params&Signature=...`) into `out`.
 ///
+/// ```
+/// use awsig::{Credentials, Request, SigningTime, v2};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+/// let time = SigningTime::parse_rfc3339("2011-10-03T15:19:30Z")?;
+/// let headers = [("Host", "sqs.us-east-1.amazonaws.com")];
+/// let request = Request::new("GET", "/?Action=ListQueues&Version=2012-11-05", &headers);
+/// let mut buf = [0u8; 512];
+/// let signed = v2::sign_query(&creds, &request, v2::Validity::Timestamp(time), v2::SignatureMethod::HmacSha256, &mut buf)?;
+/// assert!(signed.as_str().starts_with("/?AWSAccessKeyId=AKIDEXAMPLE&Action=ListQueues&SignatureMethod=HmacSHA256&SignatureVersion=2&Timestamp=2011-10-03T15%3A19%3A30Z"));
+/// assert_eq!(signed.signature().len(), 44);
+/// # Ok::<(), awsig::Error>(())
+/// ```
+///
 /// # Errors
 /// Input errors (see [`Error`]); [`Error::UnsupportedSignatureMethod`] for
 /// `HmacSHA1`; [`Error::AuthParameterPresent`] when the query carries one of
@@ -116,26 +131,37 @@ pub fn sign_query<'o>(
     request: &Request<'_>,
     validity: Validity,
     method: SignatureMethod,
-    out: &'o mut [u8],
+    out: impl Into<Output<'o>>,
 ) -> Result<V2Signed<'o>, Error> {
     let target = Target::parse(request.target)?;
-    run(
-        credentials,
+    let job = Job {
         request,
         target,
-        target.query,
+        params: target.query,
         validity,
         method,
-        out,
-        Form::Query,
-        Discard,
-    )
+        form: Form::Query,
+    };
+    job.run_into(credentials, out.into())
 }
 
 /// Signs `form` (the `application/x-www-form-urlencoded` parameters of a
 /// POST, percent-encoded, `+` taken as a literal plus) and writes the body to
 /// send, parameters and `Signature`, into `out`. The target must have no
 /// query.
+///
+/// ```
+/// use awsig::{Credentials, Request, SigningTime, v2};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", Some("token"))?;
+/// let time = SigningTime::parse_rfc3339("2011-10-03T15:19:30Z")?;
+/// let headers = [("Host", "sqs.us-east-1.amazonaws.com")];
+/// let request = Request::new("POST", "/123456789012/queue", &headers);
+/// let mut buf = [0u8; 512];
+/// let body = v2::sign_form(&creds, &request, "Action=SendMessage&MessageBody=hi", v2::Validity::Timestamp(time), v2::SignatureMethod::HmacSha256, &mut buf)?;
+/// assert!(body.as_str().contains("&SecurityToken=token&"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 ///
 /// # Errors
 /// As [`sign_query`]; [`Error::InvalidV2Parameters`] when the target has a query.
@@ -145,89 +171,50 @@ pub fn sign_form<'o>(
     form: &str,
     validity: Validity,
     method: SignatureMethod,
-    out: &'o mut [u8],
+    out: impl Into<Output<'o>>,
 ) -> Result<V2Signed<'o>, Error> {
     let target = form_target(request, form)?;
-    run(
-        credentials,
+    let job = Job {
         request,
         target,
-        form,
+        params: form,
         validity,
         method,
-        out,
-        Form::Body,
-        Discard,
-    )
+        form: Form::Body,
+    };
+    job.run_into(credentials, out.into())
 }
 
-/// [`sign_query`], copying the string to sign into `string_to_sign`.
-///
-/// # Errors
-/// As [`sign_query`]; [`Error::WriteFailed`] when the writer fails.
-pub fn sign_query_traced<'o>(
-    credentials: &Credentials<'_>,
-    request: &Request<'_>,
+/// What to sign, and where the signature goes.
+struct Job<'j> {
+    request: &'j Request<'j>,
+    target: Target<'j>,
+    params: &'j str,
     validity: Validity,
     method: SignatureMethod,
-    out: &'o mut [u8],
-    string_to_sign: &mut dyn fmt::Write,
-) -> Result<V2Signed<'o>, Error> {
-    let target = Target::parse(request.target)?;
-    let mut trace = FmtSink {
-        w: string_to_sign,
-        failed: false,
-    };
-    let signed = run(
-        credentials,
-        request,
-        target,
-        target.query,
-        validity,
-        method,
-        out,
-        Form::Query,
-        &mut trace,
-    )?;
-    if trace.failed {
-        return Err(Error::WriteFailed);
-    }
-    Ok(signed)
+    form: Form,
 }
 
-/// [`sign_form`], copying the string to sign into `string_to_sign`.
-///
-/// # Errors
-/// As [`sign_form`]; [`Error::WriteFailed`] when the writer fails.
-pub fn sign_form_traced<'o>(
-    credentials: &Credentials<'_>,
-    request: &Request<'_>,
-    form: &str,
-    validity: Validity,
-    method: SignatureMethod,
-    out: &'o mut [u8],
-    string_to_sign: &mut dyn fmt::Write,
-) -> Result<V2Signed<'o>, Error> {
-    let target = form_target(request, form)?;
-    let mut trace = FmtSink {
-        w: string_to_sign,
-        failed: false,
-    };
-    let signed = run(
-        credentials,
-        request,
-        target,
-        form,
-        validity,
-        method,
-        out,
-        Form::Body,
-        &mut trace,
-    )?;
-    if trace.failed {
-        return Err(Error::WriteFailed);
+impl Job<'_> {
+    /// [`run`] with the trace the output asks for.
+    fn run_into<'o>(
+        &self,
+        credentials: &Credentials<'_>,
+        out: Output<'o>,
+    ) -> Result<V2Signed<'o>, Error> {
+        let Some(trace) = out.trace else {
+            return run(credentials, self, out.buf, Discard);
+        };
+        let mut sink = FmtSink {
+            w: &mut *trace.string_to_sign,
+            failed: false,
+        };
+        let signed = run(credentials, self, out.buf, &mut sink)?;
+        if sink.failed {
+            return Err(Error::WriteFailed);
+        }
+        Ok(signed)
     }
-    Ok(signed)
 }
 
 /// The parts of the SigV2 string to sign:
@@ -287,18 +274,20 @@ enum Form {
     Body,
 }
 
-#[allow(clippy::too_many_arguments)]
 fn run<'o, D: Sink>(
     credentials: &Credentials<'_>,
-    request: &Request<'_>,
-    target: Target<'_>,
-    params: &str,
-    validity: Validity,
-    method: SignatureMethod,
+    job: &Job<'_>,
     out: &'o mut [u8],
-    form: Form,
     trace: D,
 ) -> Result<V2Signed<'o>, Error> {
+    let Job {
+        request,
+        target,
+        params,
+        validity,
+        method,
+        form,
+    } = *job;
     if method != SignatureMethod::HmacSha256 {
         return Err(Error::UnsupportedSignatureMethod);
     }

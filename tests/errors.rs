@@ -2,8 +2,8 @@
 //! the precise error it must give; and large inputs that must be signed,
 //! not refused.
 
-use awsig::v4::{self, SigningKey, SigningSettings, Trace};
-use awsig::{Credentials, Error, Payload, Request, SigningTime, s3, v2};
+use awsig::v4::{self, Signer, SigningKey, SigningSettings};
+use awsig::{Credentials, Error, Output, Payload, Request, SigningTime, Trace, s3, v2};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 const TOKEN: &str = "session-token-value-xyz";
@@ -16,7 +16,7 @@ fn creds() -> Credentials<'static> {
     Credentials::new("AKIDEXAMPLE", SECRET, Some(TOKEN)).unwrap()
 }
 
-fn key() -> SigningKey<'static> {
+fn key() -> SigningKey {
     SigningKey::derive(&creds(), time(), "us-east-1", "service").unwrap()
 }
 
@@ -25,21 +25,18 @@ const HOST: [(&str, &str); 1] = [("Host", "example.amazonaws.com")];
 fn presign(method: &str, target: &str, headers: &[(&str, &str)]) -> Result<String, Error> {
     let mut buf = vec![0u8; 1 << 22];
     let req = Request::new(method, target, headers);
-    v4::presign(
-        &key(),
-        time(),
-        &req,
-        3600,
-        &SigningSettings::new(),
-        &mut buf,
-    )
-    .map(|p| p.as_str().to_owned())
+    let (key, creds) = (key(), creds());
+    let signer = Signer::new(&key, &creds, time())?;
+    v4::presign(&signer, &req, 3600, &SigningSettings::new(), &mut buf)
+        .map(|p| p.as_str().to_owned())
 }
 
 fn sign(method: &str, target: &str, headers: &[(&str, &str)]) -> Result<String, Error> {
     let mut buf = vec![0u8; 1 << 22];
     let req = Request::new(method, target, headers);
-    v4::sign_headers(&key(), time(), &req, &SigningSettings::new(), &mut buf)
+    let (key, creds) = (key(), creds());
+    let signer = Signer::new(&key, &creds, time())?;
+    v4::sign_headers(&signer, &req, &SigningSettings::new(), &mut buf)
         .map(|s| s.authorization().to_owned())
 }
 
@@ -131,8 +128,10 @@ fn targets() {
 fn s3_paths_must_be_encoded_once_properly() {
     let mut buf = [0u8; 2048];
     let req = Request::new("GET", "/bucket/100%", &HOST).with_payload(Payload::Unsigned);
+    let (key, creds) = (key(), creds());
+    let signer = Signer::new(&key, &creds, time()).unwrap();
     assert_eq!(
-        v4::presign(&key(), time(), &req, 60, &SigningSettings::s3(), &mut buf).map(|_| ()),
+        v4::presign(&signer, &req, 60, &SigningSettings::s3(), &mut buf).map(|_| ()),
         Err(Error::MalformedPercentEscape { at: 11 })
     );
     // Other services encode the path again: a lone '%' is just a character.
@@ -252,10 +251,12 @@ fn headers() {
 #[test]
 fn payloads() {
     let mut buf = [0u8; 2048];
+    let (key, creds) = (key(), creds());
+    let signer = Signer::new(&key, &creds, time()).unwrap();
     for bad in ["", "abc", &"A".repeat(64), &"g".repeat(64), &"0".repeat(65)] {
         let req = Request::new("PUT", "/", &HOST).with_payload(Payload::Precomputed(bad));
         assert_eq!(
-            v4::sign_headers(&key(), time(), &req, &SigningSettings::new(), &mut buf).map(|_| ()),
+            v4::sign_headers(&signer, &req, &SigningSettings::new(), &mut buf).map(|_| ()),
             Err(Error::InvalidPayloadHash),
             "{bad:?}"
         );
@@ -321,43 +322,19 @@ fn times_and_expiry() {
     );
     let mut buf = [0u8; 2048];
     let req = Request::new("GET", "/", &HOST);
+    let (key, creds) = (key(), creds());
+    let signer = Signer::new(&key, &creds, time()).unwrap();
     for expires in [0, 604_801, u32::MAX] {
         assert_eq!(
-            v4::presign(
-                &key(),
-                time(),
-                &req,
-                expires,
-                &SigningSettings::new(),
-                &mut buf
-            )
-            .map(|_| ()),
+            v4::presign(&signer, &req, expires, &SigningSettings::new(), &mut buf).map(|_| ()),
             Err(Error::ExpiresOutOfRange)
         );
     }
-    assert!(v4::presign(&key(), time(), &req, 1, &SigningSettings::new(), &mut buf).is_ok());
-    assert!(
-        v4::presign(
-            &key(),
-            time(),
-            &req,
-            604_800,
-            &SigningSettings::new(),
-            &mut buf
-        )
-        .is_ok()
-    );
+    assert!(v4::presign(&signer, &req, 1, &SigningSettings::new(), &mut buf).is_ok());
+    assert!(v4::presign(&signer, &req, 604_800, &SigningSettings::new(), &mut buf).is_ok());
     let tomorrow = time().checked_add_seconds(86_400).unwrap();
     assert_eq!(
-        v4::presign(
-            &key(),
-            tomorrow,
-            &req,
-            60,
-            &SigningSettings::new(),
-            &mut buf
-        )
-        .map(|_| ()),
+        Signer::new(&key, &creds, tomorrow).map(|_| ()),
         Err(Error::KeyScopeMismatch)
     );
 }
@@ -365,25 +342,20 @@ fn times_and_expiry() {
 #[test]
 fn buffers_one_byte_too_small() {
     let req = Request::new("GET", "/?a=b", &HOST);
+    let (key, creds) = (key(), creds());
+    let signer = Signer::new(&key, &creds, time()).unwrap();
     let full = presign("GET", "/?a=b", &HOST).unwrap();
     let mut exact = vec![0u8; full.len()];
     assert_eq!(
-        v4::presign(
-            &key(),
-            time(),
-            &req,
-            3600,
-            &SigningSettings::new(),
-            &mut exact
-        )
-        .unwrap()
-        .as_str(),
+        v4::presign(&signer, &req, 3600, &SigningSettings::new(), &mut exact)
+            .unwrap()
+            .as_str(),
         full
     );
     let auth = sign("GET", "/?a=b", &HOST).unwrap();
     let mut short = vec![0u8; auth.len() - 1];
     assert_eq!(
-        v4::sign_headers(&key(), time(), &req, &SigningSettings::new(), &mut short).map(|_| ()),
+        v4::sign_headers(&signer, &req, &SigningSettings::new(), &mut short).map(|_| ()),
         Err(Error::BufferTooSmall { needed: auth.len() })
     );
     // One byte short, and too small for the query itself (the signature is
@@ -392,15 +364,7 @@ fn buffers_one_byte_too_small() {
     for len in [full.len() - 1, 0, 10, full.len() / 2] {
         let mut small = vec![0u8; len];
         assert_eq!(
-            v4::presign(
-                &key(),
-                time(),
-                &req,
-                3600,
-                &SigningSettings::new(),
-                &mut small
-            )
-            .map(|_| ()),
+            v4::presign(&signer, &req, 3600, &SigningSettings::new(), &mut small).map(|_| ()),
             Err(Error::BufferTooSmall { needed: full.len() }),
             "{len}"
         );
@@ -416,21 +380,18 @@ fn failing_trace_writer() {
         }
     }
     let (mut a, mut b) = (Fails, String::new());
-    let mut trace = Trace {
-        canonical_request: &mut a,
-        string_to_sign: &mut b,
-    };
+    let mut trace = Trace::new(&mut a, &mut b);
     let mut buf = [0u8; 2048];
     let req = Request::new("GET", "/", &HOST);
+    let (key, creds) = (key(), creds());
+    let signer = Signer::new(&key, &creds, time()).unwrap();
     assert_eq!(
-        v4::presign_traced(
-            &key(),
-            time(),
+        v4::presign(
+            &signer,
             &req,
             60,
             &SigningSettings::new(),
-            &mut buf,
-            &mut trace
+            Output::traced(&mut buf, &mut trace)
         )
         .map(|_| ()),
         Err(Error::WriteFailed)
@@ -525,11 +486,16 @@ fn errors_never_show_secrets() {
         Error::InvalidHost,
         Error::InvalidBucketName,
         Error::InvalidPayloadHash,
+        Error::ContentSha256Mismatch,
+        Error::InvalidScheme,
         Error::InvalidAccessKeyId,
         Error::EmptySecretAccessKey,
         Error::InvalidSessionToken,
         Error::InvalidRegion,
         Error::InvalidService,
+        Error::AccessKeyIdTooLong,
+        Error::NameTooLong,
+        Error::KeyCredentialsMismatch,
         Error::TimeOutOfRange,
         Error::InvalidTimeFormat,
         Error::ExpiresOutOfRange,
@@ -560,29 +526,23 @@ fn presigned_urls_do_not_outlive_their_credentials() {
     let key = SigningKey::derive(&temporary, time(), "us-east-1", "service").unwrap();
     let req = Request::new("GET", "/", &HOST);
     let mut buf = [0u8; 2048];
+    let signer = Signer::new(&key, &temporary, time()).unwrap();
     assert_eq!(
-        v4::presign(&key, time(), &req, 3600, &SigningSettings::new(), &mut buf).map(|_| ()),
+        v4::presign(&signer, &req, 3600, &SigningSettings::new(), &mut buf).map(|_| ()),
         Err(Error::ExpiresAfterCredentials)
     );
     let clamped = SigningSettings::new().clamp_expires_to_credentials(true);
-    let url = v4::presign(&key, time(), &req, 3600, &clamped, &mut buf)
+    let url = v4::presign(&signer, &req, 3600, &clamped, &mut buf)
         .unwrap()
         .as_str()
         .to_owned();
     assert!(url.contains("X-Amz-Expires=600&"), "{url}");
-    assert!(v4::presign(&key, time(), &req, 600, &SigningSettings::new(), &mut buf).is_ok());
+    assert!(v4::presign(&signer, &req, 600, &SigningSettings::new(), &mut buf).is_ok());
     assert_eq!(
-        v4::sign_headers(&key, expiry, &req, &SigningSettings::new(), &mut buf).map(|_| ()),
+        Signer::new(&key, &temporary, expiry).map(|_| ()),
         Err(Error::CredentialsExpired)
     );
-    assert!(
-        v4::sign_headers(
-            &key,
-            expiry.checked_add_seconds(-1).unwrap(),
-            &req,
-            &SigningSettings::new(),
-            &mut buf
-        )
-        .is_ok()
-    );
+    let just_before =
+        Signer::new(&key, &temporary, expiry.checked_add_seconds(-1).unwrap()).unwrap();
+    assert!(v4::sign_headers(&just_before, &req, &SigningSettings::new(), &mut buf).is_ok());
 }

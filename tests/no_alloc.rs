@@ -5,7 +5,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use awsig::v4::{self, SessionTokenMode, SigningKey, SigningSettings};
+use awsig::v4::{self, SessionTokenMode, Signer, SigningKey, SigningSettings};
 use awsig::{Credentials, Payload, Request, SigningTime, v2};
 
 struct Counting;
@@ -90,8 +90,9 @@ fn signing_allocates_nothing() {
 
     let (n, url) = allocations_during(|| {
         let key = SigningKey::derive(&creds, time, "us-east-2", "sqs").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let req = Request::new("GET", SEND_MESSAGE_BATCH, &sqs_host);
-        v4::presign(&key, time, &req, 3600, &SigningSettings::new(), &mut buf)
+        v4::presign(&signer, &req, 3600, &SigningSettings::new(), &mut buf)
             .map(|p| p.signature().as_str().len())
     });
     assert_eq!(url, Ok(64));
@@ -99,27 +100,30 @@ fn signing_allocates_nothing() {
 
     let (n, ok) = allocations_during(|| {
         let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let req = Request::new("GET", "/photos/2020/12/my%20holiday%2Bfile.jpg", &s3_host)
             .with_payload(Payload::Unsigned);
-        v4::presign(&key, time, &req, 3600, &SigningSettings::s3(), &mut buf).is_ok()
+        v4::presign(&signer, &req, 3600, &SigningSettings::s3(), &mut buf).is_ok()
     });
     assert!(ok);
     total += n;
 
     let (n, ok) = allocations_during(|| {
         let key = SigningKey::derive(&creds, time, "us-east-2", "sqs").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let req = Request::new("POST", "/", &post_headers).with_payload(Payload::Body(&body));
         let settings = SigningSettings::new().session_token(SessionTokenMode::AppendedUnsigned);
-        v4::sign_headers(&key, time, &req, &settings, &mut buf).is_ok()
+        v4::sign_headers(&signer, &req, &settings, &mut buf).is_ok()
     });
     assert!(ok);
     total += n;
 
     let (n, ok) = allocations_during(|| {
         let key = SigningKey::derive(&creds, time, "us-east-1", "service").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let req = Request::new("GET", &big_query, &big_headers);
-        let a = v4::presign(&key, time, &req, 604_800, &SigningSettings::new(), &mut buf).is_ok();
-        let b = v4::sign_headers(&key, time, &req, &SigningSettings::new(), &mut buf).is_ok();
+        let a = v4::presign(&signer, &req, 604_800, &SigningSettings::new(), &mut buf).is_ok();
+        let b = v4::sign_headers(&signer, &req, &SigningSettings::new(), &mut buf).is_ok();
         a && b
     });
     assert!(ok);
@@ -143,13 +147,14 @@ fn signing_allocates_nothing() {
     // aws-chunked: every chunk header and the trailer.
     let (n, ok) = allocations_during(|| {
         let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let request_signer = Signer::new(&key, &creds, time).unwrap();
         let req = Request::new("PUT", "/bucket/key", &s3_host)
             .with_payload(Payload::StreamingSignedTrailer);
-        let seed = v4::sign_headers(&key, time, &req, &SigningSettings::s3(), &mut buf)
+        let seed = v4::sign_headers(&request_signer, &req, &SigningSettings::s3(), &mut buf)
             .unwrap()
             .signature();
         let mut signer =
-            v4::ChunkSigner::new(&key, time, &seed, v4::ChunkedMode::SignedWithTrailer).unwrap();
+            v4::ChunkSigner::new(&request_signer, &seed, v4::ChunkedMode::SignedWithTrailer);
         let mut out = [0u8; v4::MAX_CHUNK_HEADER + 128];
         let mut ok = true;
         for chunk in body.chunks(100).chain([&[][..]]) {
@@ -165,8 +170,9 @@ fn signing_allocates_nothing() {
     // Verification of a presigned URL and of a header-signed request.
     let presigned = {
         let key = SigningKey::derive(&creds, time, "us-east-2", "sqs").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let req = Request::new("GET", SEND_MESSAGE_BATCH, &sqs_host);
-        v4::presign(&key, time, &req, 3600, &SigningSettings::new(), &mut buf)
+        v4::presign(&signer, &req, 3600, &SigningSettings::new(), &mut buf)
             .unwrap()
             .as_str()
             .to_owned()
@@ -177,8 +183,9 @@ fn signing_allocates_nothing() {
         .collect();
     {
         let key = SigningKey::derive(&creds, time, "us-east-2", "sqs").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let req = Request::new("POST", "/", &post_headers).with_payload(Payload::Body(&body));
-        let signed = v4::sign_headers(&key, time, &req, &SigningSettings::new(), &mut buf).unwrap();
+        let signed = v4::sign_headers(&signer, &req, &SigningSettings::new(), &mut buf).unwrap();
         signed_headers.extend(
             signed
                 .headers()
@@ -212,14 +219,13 @@ fn signing_allocates_nothing() {
 
     #[cfg(feature = "sigv4a")]
     {
-        let key = awsig::v4a::V4aSigningKey::derive(&creds, "s3", "*").unwrap();
+        let key = awsig::v4a::V4aSigningKey::derive(&creds, "*", "s3").unwrap();
         let (n, ok) = allocations_during(|| {
+            let signer = Signer::new(&key, &creds, time).unwrap();
             let req =
                 Request::new("GET", "/photos/a.jpg", &s3_host).with_payload(Payload::Unsigned);
-            let a = awsig::v4a::presign(&key, time, &req, 3600, &SigningSettings::s3(), &mut buf)
-                .is_ok();
-            let b = awsig::v4a::sign_headers(&key, time, &req, &SigningSettings::s3(), &mut buf)
-                .is_ok();
+            let a = v4::presign(&signer, &req, 3600, &SigningSettings::s3(), &mut buf).is_ok();
+            let b = v4::sign_headers(&signer, &req, &SigningSettings::s3(), &mut buf).is_ok();
             a && b
         });
         assert!(ok);

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use awsig::s3::post::{self, Condition, KeyCondition, PostPolicy};
-use awsig::v4::SigningKey;
+use awsig::s3::{self, Condition, KeyCondition, PostPolicy};
+use awsig::v4::{Signer, SigningKey};
 use awsig::{Credentials, SigningTime};
 use serde_json::Value;
 
@@ -47,6 +47,7 @@ fn matches_botocore_generate_presigned_post() {
         .unwrap();
         let time = SigningTime::parse_rfc3339(case["time"].as_str().unwrap()).unwrap();
         let key = SigningKey::derive(&creds, time, case["region"].as_str().unwrap(), "s3").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let object_key = case["key"].as_str().unwrap();
         let key_condition = match object_key.strip_suffix("${filename}") {
             Some(prefix) => KeyCondition::Prefix(prefix),
@@ -67,7 +68,7 @@ fn matches_botocore_generate_presigned_post() {
         .conditions(&conds)
         .fields(&fields);
         let mut buf = vec![0u8; 8192];
-        let signed = post::presign_post(&key, time, &policy, &mut buf).unwrap();
+        let signed = s3::presign_post(&signer, &policy, &mut buf).unwrap();
         assert_eq!(
             signed.policy(),
             want["policy"].as_str().unwrap(),
@@ -88,14 +89,14 @@ fn matches_botocore_generate_presigned_post() {
         assert_eq!(Value::Array(got), want["fields"], "{}", case["id"]);
         // A caller-written policy with the same bytes signs the same.
         let mut b64 = vec![0u8; 8192];
-        let (encoded, sig) = post::sign_policy(&key, signed.policy_json(), &mut b64).unwrap();
+        let (encoded, sig) = s3::sign_policy(&key, signed.policy_json(), &mut b64).unwrap();
         assert_eq!(encoded, signed.policy());
         assert_eq!(std::str::from_utf8(&sig).unwrap(), signed.signature());
         // And a tampered policy does not.
         let mut tampered = signed.policy().to_owned();
         tampered.replace_range(10..11, if &tampered[10..11] == "A" { "B" } else { "A" });
         assert_ne!(
-            &post::sign_encoded_policy(&key, &tampered)[..],
+            &s3::sign_encoded_policy(&key, &tampered)[..],
             signed.signature().as_bytes()
         );
         n += 1;
@@ -108,16 +109,16 @@ fn small_buffer_is_an_error() {
     let creds = Credentials::new("AKID", "secret", None).unwrap();
     let time = SigningTime::from_unix_seconds(1_700_000_000).unwrap();
     let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+    let signer = Signer::new(&key, &creds, time).unwrap();
     let policy = PostPolicy::new("b", KeyCondition::Exact("k"), 60);
     let mut buf = [0u8; 100];
     assert!(matches!(
-        post::presign_post(&key, time, &policy, &mut buf),
+        s3::presign_post(&signer, &policy, &mut buf),
         Err(awsig::Error::BufferTooSmall { .. })
     ));
     let other_day = time.checked_add_seconds(86_400).unwrap();
-    let mut buf = [0u8; 4096];
     assert_eq!(
-        post::presign_post(&key, other_day, &policy, &mut buf).map(|_| ()),
+        Signer::new(&key, &creds, other_day).map(|_| ()),
         Err(awsig::Error::KeyScopeMismatch)
     );
 }

@@ -2,7 +2,7 @@
 //! implementations (the `percent-encoding` crate, `time`'s formatting).
 
 use awsig::SigningTime;
-use awsig::v4::{self, SigningKey, SigningSettings};
+use awsig::v4::{self, Signer, SigningKey, SigningSettings};
 use awsig::{Credentials, Request};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use proptest::prelude::*;
@@ -19,12 +19,12 @@ fn canonical_query(target_query: &str) -> Vec<(String, String)> {
     let creds = Credentials::new("AKID", "secret", None).unwrap();
     let t = SigningTime::from_unix_seconds(1_600_000_000).unwrap();
     let key = SigningKey::derive(&creds, t, "us-east-1", "svc").unwrap();
+    let signer = Signer::new(&key, &creds, t).unwrap();
     let h = [("Host", "h.example")];
     let target = format!("/?{target_query}");
     let mut buf = vec![0u8; 1 << 16];
     let out = v4::presign(
-        &key,
-        t,
+        &signer,
         &Request::new("GET", &target, &h),
         60,
         &SigningSettings::new(),

@@ -2,7 +2,7 @@
 //! implemented) of everything that holds the secret access key, the session
 //! token or derived key material never contains them.
 
-use awsig::v4::{self, KeyCache, SigningKey, SigningSettings};
+use awsig::v4::{self, KeyCache, Signer, SigningKey, SigningSettings};
 use awsig::verify::{Policy, Secret};
 use awsig::{Credentials, Payload, Request, SigningTime, s3, v2};
 
@@ -27,6 +27,8 @@ fn debug_and_display_never_show_secrets() {
     assert_hidden("Credentials", &format!("{creds:?}"));
     let key = SigningKey::derive(&creds, t, "us-east-1", "s3").unwrap();
     assert_hidden("SigningKey", &format!("{key:?}"));
+    let signer = Signer::new(&key, &creds, t).unwrap();
+    assert_hidden("Signer", &format!("{signer:?}"));
     let mut cache = KeyCache::new();
     cache.key(&creds, t, "us-east-1", "s3").unwrap();
     assert_hidden("KeyCache", &format!("{cache:?}"));
@@ -36,14 +38,14 @@ fn debug_and_display_never_show_secrets() {
     let h = [("Host", "examplebucket.s3.amazonaws.com")];
     let req = Request::new("PUT", "/k", &h).with_payload(Payload::Unsigned);
     let mut buf = [0u8; 4096];
-    let signed = v4::sign_headers(&key, t, &req, &SigningSettings::s3(), &mut buf).unwrap();
+    let signed = v4::sign_headers(&signer, &req, &SigningSettings::s3(), &mut buf).unwrap();
     assert_hidden("HeaderSignature", &format!("{signed:?}"));
     assert!(
         signed.security_token() == Some(TOKEN),
         "the token is still available to send"
     );
     let mut buf2 = [0u8; 4096];
-    let presigned = v4::presign(&key, t, &req, 60, &SigningSettings::s3(), &mut buf2).unwrap();
+    let presigned = v4::presign(&signer, &req, 60, &SigningSettings::s3(), &mut buf2).unwrap();
     assert_hidden("Presigned", &format!("{presigned:?}"));
     assert!(
         format!("{presigned}").contains(TOKEN_ENCODED),
@@ -63,13 +65,13 @@ fn debug_and_display_never_show_secrets() {
     .unwrap();
     assert_hidden("V2Signed", &format!("{v2signed:?}"));
 
-    let policy = s3::post::PostPolicy::new("bkt", s3::post::KeyCondition::Exact("k"), 60);
+    let policy = s3::PostPolicy::new("bkt", s3::KeyCondition::Exact("k"), 60);
     let mut pbuf = [0u8; 4096];
-    let post = s3::post::presign_post(&key, t, &policy, &mut pbuf).unwrap();
+    let post = s3::presign_post(&signer, &policy, &mut pbuf).unwrap();
     assert_hidden("PresignedPost", &format!("{post:?}"));
 
     let seed = signed.signature();
-    let chunks = v4::ChunkSigner::new(&key, t, &seed, v4::ChunkedMode::Signed).unwrap();
+    let chunks = v4::ChunkSigner::new(&signer, &seed, v4::ChunkedMode::Signed);
     assert_hidden("ChunkSigner", &format!("{chunks:?}"));
 
     for e in [
@@ -81,7 +83,7 @@ fn debug_and_display_never_show_secrets() {
     }
     #[cfg(feature = "sigv4a")]
     {
-        let k = awsig::v4a::V4aSigningKey::derive(&creds, "s3", "*").unwrap();
+        let k = awsig::v4a::V4aSigningKey::derive(&creds, "*", "s3").unwrap();
         assert_hidden("V4aSigningKey", &format!("{k:?}"));
     }
 }

@@ -185,13 +185,14 @@ fn signatures_are_deterministic() {
         None,
     )
     .unwrap();
-    let key = awsig::v4a::V4aSigningKey::derive(&creds, "service", "us-east-1,us-west-*").unwrap();
+    let key = awsig::v4a::V4aSigningKey::derive(&creds, "us-east-1,us-west-*", "service").unwrap();
     let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z").unwrap();
+    let signer = awsig::v4::Signer::new(&key, &creds, t).unwrap();
     let h = [("Host", "example.amazonaws.com")];
     let req = Request::new("GET", "/", &h);
     let (mut a, mut b) = ([0u8; 1024], [0u8; 1024]);
-    let s1 = awsig::v4a::presign(&key, t, &req, 60, &Default::default(), &mut a).unwrap();
-    let s2 = awsig::v4a::presign(&key, t, &req, 60, &Default::default(), &mut b).unwrap();
+    let s1 = awsig::v4::presign(&signer, &req, 60, &Default::default(), &mut a).unwrap();
+    let s2 = awsig::v4::presign(&signer, &req, 60, &Default::default(), &mut b).unwrap();
     assert_eq!(s1.as_str(), s2.as_str());
     assert!(
         s1.as_str()

@@ -8,10 +8,9 @@
 
 #![allow(dead_code)] // each includer uses its own part
 
-use awsig::alloc_api::{self, Inspection};
 use awsig::s3::{self, Addressing, Bucket, ObjectOptions};
-use awsig::v4::{self, SigningKey, SigningSettings};
-use awsig::{Credentials, Payload, Request, SigningTime};
+use awsig::v4::{self, Signer, SigningKey, SigningSettings};
+use awsig::{Credentials, Output, Payload, Request, SigningTime, Trace};
 
 /// AWS's documented example access key id.
 pub const ACCESS_KEY_ID: &str = "AKIAIOSFODNN7EXAMPLE";
@@ -196,7 +195,7 @@ impl Workload {
     }
 
     /// The signing key, derived once.
-    pub fn key(&self) -> SigningKey<'static> {
+    pub fn key(&self) -> SigningKey {
         SigningKey::derive(&self.credentials(), self.time(), self.region, self.service)
             .expect("valid scope")
     }
@@ -230,13 +229,25 @@ impl Workload {
     /// What awsig signs: canonical request, string to sign, signature.
     pub fn inspect(&self) -> Inspection {
         let key = self.key();
+        let credentials = self.credentials();
+        let signer = Signer::new(&key, &credentials, self.time()).expect("valid signer");
         let request = self.request();
         let settings = self.settings();
-        if self.is_presign() {
-            alloc_api::inspect_presign(&key, self.time(), &request, EXPIRES_IN, &settings)
-        } else {
-            alloc_api::inspect_headers(&key, self.time(), &request, &settings)
-        }
+        awsig::with_buffer(|buf| {
+            let (mut cr, mut sts) = (String::new(), String::new());
+            let mut trace = Trace::new(&mut cr, &mut sts);
+            let out = Output::traced(buf, &mut trace);
+            let signature = if self.is_presign() {
+                v4::presign(&signer, &request, EXPIRES_IN, &settings, out)?.signature()
+            } else {
+                v4::sign_headers(&signer, &request, &settings, out)?.signature()
+            };
+            Ok(Inspection {
+                canonical_request: cr,
+                string_to_sign: sts,
+                signature: signature.as_str().into(),
+            })
+        })
         .expect("the workload signs")
     }
 
@@ -247,6 +258,16 @@ impl Workload {
             Kind::Presign | Kind::Headers => &self.body,
         }
     }
+}
+
+/// What awsig signed, from its trace.
+pub struct Inspection {
+    /// The canonical request.
+    pub canonical_request: String,
+    /// The string to sign.
+    pub string_to_sign: String,
+    /// The hex signature.
+    pub signature: String,
 }
 
 /// The SHA-256 floor of a signature: hash of the body (when the signer
@@ -338,6 +359,7 @@ impl Workload {
 pub struct AwsigSigner<'w> {
     /// The workload.
     pub w: &'w Workload,
+    credentials: Credentials<'static>,
     time: SigningTime,
     settings: SigningSettings,
     request: Request<'w>,
@@ -349,6 +371,7 @@ impl<'w> AwsigSigner<'w> {
     pub fn new(w: &'w Workload) -> Self {
         Self {
             w,
+            credentials: w.credentials(),
             time: w.time(),
             settings: w.settings(),
             request: w.request(),
@@ -361,24 +384,31 @@ impl<'w> AwsigSigner<'w> {
     /// The key, derived as a caller would per signature when not caching
     /// it (the uncached variant).
     #[inline]
-    pub fn derive(&self, credentials: &Credentials<'static>) -> SigningKey<'static> {
+    pub fn derive(&self, credentials: &Credentials<'static>) -> SigningKey {
         SigningKey::derive(credentials, self.time, self.w.region, self.w.service).expect("derives")
+    }
+
+    /// The key with the workload's credentials and time (made per
+    /// signature, as a caller signing at a new time would).
+    #[inline]
+    fn signer<'k>(&'k self, key: &'k SigningKey) -> Signer<'k> {
+        Signer::new(key, &self.credentials, self.time).expect("valid signer")
     }
 
     /// One signature with `key` into `buf`: the presigned URL, or the
     /// `Authorization` value. W2 goes through `s3::presign_get` (raw key,
     /// encoded by awsig), the others through the general API.
     #[inline]
-    pub fn sign<'b>(&self, key: &SigningKey<'_>, buf: &'b mut [u8]) -> &'b str {
-        let (time, settings, request) = (self.time, &self.settings, &self.request);
+    pub fn sign<'b>(&self, key: &SigningKey, buf: &'b mut [u8]) -> &'b str {
+        let (settings, request) = (&self.settings, &self.request);
         match (self.w.kind, &self.bucket, self.w.s3) {
             (Kind::S3Presign, Some(bucket), Some(o)) => {
                 let opts = ObjectOptions::default();
-                s3::presign_get(key, time, bucket, o.key, EXPIRES_IN, &opts, buf)
+                s3::presign_get(&self.signer(key), bucket, o.key, EXPIRES_IN, &opts, buf)
                     .expect("signs")
                     .as_str()
             }
-            (Kind::Headers, _, _) => v4::sign_headers(key, time, request, settings, buf)
+            (Kind::Headers, _, _) => v4::sign_headers(&self.signer(key), request, settings, buf)
                 .expect("signs")
                 .authorization(),
             _ => self.sign_v4_presign(key, buf),
@@ -387,10 +417,9 @@ impl<'w> AwsigSigner<'w> {
 
     /// `v4::presign_url` of the request (for W2: of the encoded target).
     #[inline]
-    pub fn sign_v4_presign<'b>(&self, key: &SigningKey<'_>, buf: &'b mut [u8]) -> &'b str {
+    pub fn sign_v4_presign<'b>(&self, key: &SigningKey, buf: &'b mut [u8]) -> &'b str {
         v4::presign_url(
-            key,
-            self.time,
+            &self.signer(key),
             &self.request,
             EXPIRES_IN,
             &self.settings,
@@ -401,9 +430,9 @@ impl<'w> AwsigSigner<'w> {
     }
 
     /// Header signing with the added headers, `(name, value)`, for checks.
-    pub fn signed_headers(&self, key: &SigningKey<'_>) -> Vec<(String, String)> {
+    pub fn signed_headers(&self, key: &SigningKey) -> Vec<(String, String)> {
         let mut buf = [0u8; 4096];
-        v4::sign_headers(key, self.time, &self.request, &self.settings, &mut buf)
+        v4::sign_headers(&self.signer(key), &self.request, &self.settings, &mut buf)
             .expect("signs")
             .headers()
             .map(|(n, v)| (n.to_owned(), v.to_owned()))
@@ -411,11 +440,10 @@ impl<'w> AwsigSigner<'w> {
     }
 
     /// `v4::presign` (the target only, as the conformance runner signs).
-    pub fn presigned_target(&self, key: &SigningKey<'_>) -> String {
+    pub fn presigned_target(&self, key: &SigningKey) -> String {
         let mut buf = [0u8; 4096];
         v4::presign(
-            key,
-            self.time,
+            &self.signer(key),
             &self.request,
             EXPIRES_IN,
             &self.settings,

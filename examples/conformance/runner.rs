@@ -1,8 +1,8 @@
 //! Case -> result logic of the conformance runner, shared with
 //! `tests/conformance.rs` so that the test and the runner cannot disagree.
 
-use awsig::v4::{self, SessionTokenMode, SigningKey, SigningSettings, Trace};
-use awsig::{Credentials, Error, Payload, Request, SigningTime, v2};
+use awsig::v4::{self, SessionTokenMode, SigningKey, SigningSettings};
+use awsig::{Credentials, Error, Output, Payload, Request, SigningTime, Trace, v2};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
@@ -139,8 +139,7 @@ fn expires(c: &Case<'_>) -> Result<u32, Refused> {
 /// (extension scheme `s3-v4-chunked`, field `chunk_size`).
 fn chunk_signatures(
     c: &Case<'_>,
-    key: &SigningKey<'_>,
-    time: SigningTime,
+    signer: &v4::Signer<'_>,
     seed: &v4::Signature,
 ) -> Result<Value, Refused> {
     let size = c.chunk_size.ok_or(Refused("bad_case"))?;
@@ -150,7 +149,7 @@ fn chunk_signatures(
         Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER") => return Ok(json!([])),
         Some(_) => return Err(Refused("bad_payload")),
     };
-    let mut signer = v4::ChunkSigner::new(key, time, seed, mode)?;
+    let mut signer = v4::ChunkSigner::new(signer, seed, mode);
     let mut sigs = Vec::new();
     for chunk in c.body.chunks(size).chain([&[][..]]) {
         sigs.push(Value::from(signer.sign_chunk(chunk)?.as_str()));
@@ -185,28 +184,44 @@ pub fn sign(case: &Value, repeat: usize, buf: &mut [u8]) -> Result<Value, Refuse
         if c.scheme == "v2-form" {
             let form = std::str::from_utf8(&c.body).map_err(|_| Refused("bad_body"))?;
             for _ in 0..repeat {
-                let _ = v2::sign_form(&creds, &request, form, validity, method, buf)?;
+                let _ = v2::sign_form(&creds, &request, form, validity, method, &mut *buf)?;
             }
-            let mut sts = String::new();
-            let signed =
-                v2::sign_form_traced(&creds, &request, form, validity, method, buf, &mut sts)?;
+            let (mut cr, mut sts) = (String::new(), String::new());
+            let mut trace = Trace::new(&mut cr, &mut sts);
+            let signed = v2::sign_form(
+                &creds,
+                &request,
+                form,
+                validity,
+                method,
+                Output::traced(buf, &mut trace),
+            )?;
+            let (sig, body) = (signed.signature().to_owned(), signed.as_str().to_owned());
             return Ok(json!({
-                "canonical_request": null, "string_to_sign": sts, "signature": signed.signature(),
+                "canonical_request": null, "string_to_sign": sts, "signature": sig,
                 "authorization": null, "signed_target": null, "added_headers": null, "error": null,
-                "body": signed.as_str(),
+                "body": body,
             }));
         }
         if !c.body.is_empty() {
             return Err(Refused("bad_body"));
         }
         for _ in 0..repeat {
-            let _ = v2::sign_query(&creds, &request, validity, method, buf)?;
+            let _ = v2::sign_query(&creds, &request, validity, method, &mut *buf)?;
         }
-        let mut sts = String::new();
-        let signed = v2::sign_query_traced(&creds, &request, validity, method, buf, &mut sts)?;
+        let (mut cr, mut sts) = (String::new(), String::new());
+        let mut trace = Trace::new(&mut cr, &mut sts);
+        let signed = v2::sign_query(
+            &creds,
+            &request,
+            validity,
+            method,
+            Output::traced(buf, &mut trace),
+        )?;
+        let (sig, target) = (signed.signature().to_owned(), signed.as_str().to_owned());
         return Ok(json!({
-            "canonical_request": null, "string_to_sign": sts, "signature": signed.signature(),
-            "authorization": null, "signed_target": signed.as_str(), "added_headers": null, "error": null,
+            "canonical_request": null, "string_to_sign": sts, "signature": sig,
+            "authorization": null, "signed_target": target, "added_headers": null, "error": null,
         }));
     }
     if c.scheme == "v4a-header" || c.scheme == "v4a-query" {
@@ -224,23 +239,19 @@ pub fn sign(case: &Value, repeat: usize, buf: &mut [u8]) -> Result<Value, Refuse
         None
     };
     let key = SigningKey::derive(&creds, time, c.region, c.service)?;
+    let signer = v4::Signer::new(&key, &creds, time)?;
     let (mut cr, mut sts) = (String::new(), String::new());
-    let mut trace = Trace {
-        canonical_request: &mut cr,
-        string_to_sign: &mut sts,
-    };
+    let mut trace = Trace::new(&mut cr, &mut sts);
     if let Some(expires_in) = expires_in {
         for _ in 0..repeat {
-            let _ = v4::presign(&key, time, &request, expires_in, &c.settings, buf)?;
+            let _ = v4::presign(&signer, &request, expires_in, &c.settings, &mut *buf)?;
         }
-        let signed = v4::presign_traced(
-            &key,
-            time,
+        let signed = v4::presign(
+            &signer,
             &request,
             expires_in,
             &c.settings,
-            buf,
-            &mut trace,
+            Output::traced(buf, &mut trace),
         )?;
         let (target, sig) = (
             signed.as_str().to_owned(),
@@ -252,16 +263,22 @@ pub fn sign(case: &Value, repeat: usize, buf: &mut [u8]) -> Result<Value, Refuse
         }))
     } else {
         for _ in 0..repeat {
-            let _ = v4::sign_headers(&key, time, &request, &c.settings, buf)?;
+            let _ = v4::sign_headers(&signer, &request, &c.settings, &mut *buf)?;
         }
-        let signed = v4::sign_headers_traced(&key, time, &request, &c.settings, buf, &mut trace)?;
+        let signed = v4::sign_headers(
+            &signer,
+            &request,
+            &c.settings,
+            Output::traced(buf, &mut trace),
+        )?;
         let added: Vec<Value> = signed.headers().map(|(n, v)| json!([n, v])).collect();
+        let (seed, authorization) = (signed.signature(), signed.authorization().to_owned());
         let mut result = json!({
-            "canonical_request": cr, "string_to_sign": sts, "signature": signed.signature().as_str(),
-            "authorization": signed.authorization(), "signed_target": null, "added_headers": added, "error": null,
+            "canonical_request": cr, "string_to_sign": sts, "signature": seed.as_str(),
+            "authorization": authorization, "signed_target": null, "added_headers": added, "error": null,
         });
         if chunked {
-            result["chunk_signatures"] = chunk_signatures(&c, &key, time, &signed.signature())?;
+            result["chunk_signatures"] = chunk_signatures(&c, &signer, &seed)?;
         }
         Ok(result)
     }
@@ -281,28 +298,24 @@ fn sign_v4a(
 ) -> Result<Value, Refused> {
     use awsig::v4a;
     let region_set = str_field(case, "region_set", "bad_scope")?.unwrap_or(c.region);
-    let key = v4a::V4aSigningKey::derive(creds, c.service, region_set)?;
+    let key = v4a::V4aSigningKey::derive(creds, region_set, c.service)?;
     let (x, y) = key.public_key();
     let hex = |b: [u8; 32]| b.iter().map(|v| format!("{v:02x}")).collect::<String>();
     let public_key = json!({"X": hex(x), "Y": hex(y)});
+    let signer = v4::Signer::new(&key, creds, time)?;
     let (mut cr, mut sts) = (String::new(), String::new());
-    let mut trace = Trace {
-        canonical_request: &mut cr,
-        string_to_sign: &mut sts,
-    };
+    let mut trace = Trace::new(&mut cr, &mut sts);
     if c.scheme == "v4a-query" {
         let expires_in = expires(c)?;
         for _ in 0..repeat {
-            let _ = v4a::presign(&key, time, request, expires_in, &c.settings, buf)?;
+            let _ = v4::presign(&signer, request, expires_in, &c.settings, &mut *buf)?;
         }
-        let signed = v4a::presign_traced(
-            &key,
-            time,
+        let signed = v4::presign(
+            &signer,
             request,
             expires_in,
             &c.settings,
-            buf,
-            &mut trace,
+            Output::traced(buf, &mut trace),
         )?;
         let (target, sig) = (
             signed.as_str().to_owned(),
@@ -318,13 +331,22 @@ fn sign_v4a(
             return Err(Refused("expires_range"));
         }
         for _ in 0..repeat {
-            let _ = v4a::sign_headers(&key, time, request, &c.settings, buf)?;
+            let _ = v4::sign_headers(&signer, request, &c.settings, &mut *buf)?;
         }
-        let signed = v4a::sign_headers_traced(&key, time, request, &c.settings, buf, &mut trace)?;
+        let signed = v4::sign_headers(
+            &signer,
+            request,
+            &c.settings,
+            Output::traced(buf, &mut trace),
+        )?;
         let added: Vec<Value> = signed.headers().map(|(n, v)| json!([n, v])).collect();
+        let (sig, authorization) = (
+            signed.signature().as_str().to_owned(),
+            signed.authorization().to_owned(),
+        );
         Ok(json!({
-            "canonical_request": cr, "string_to_sign": sts, "signature": signed.signature().as_str(),
-            "authorization": signed.authorization(), "signed_target": null, "added_headers": added, "error": null,
+            "canonical_request": cr, "string_to_sign": sts, "signature": sig,
+            "authorization": authorization, "signed_target": null, "added_headers": added, "error": null,
             "public_key": public_key,
         }))
     }
@@ -500,6 +522,7 @@ pub fn sign_via_http(case: &Value) -> Result<Option<Value>, Refused> {
     let time = SigningTime::parse_rfc3339(c.time)?;
     let creds = Credentials::new(c.access_key_id, c.secret, c.token)?;
     let key = SigningKey::derive(&creds, time, c.region, c.service)?;
+    let signer = v4::Signer::new(&key, &creds, time)?;
     let mut builder = http::Request::builder().method(c.method).uri(c.target);
     for (name, value) in &c.headers {
         builder = builder.header(*name, *value);
@@ -514,7 +537,7 @@ pub fn sign_via_http(case: &Value) -> Result<Option<Value>, Refused> {
     let payload = payload_of(&c);
     match c.scheme {
         "v4-header" | "s3-v4-header" => {
-            awsig::http::sign_with_payload(&mut request, payload, &key, time, &c.settings)?;
+            awsig::http::sign_with_payload(&mut request, payload, &signer, &c.settings)?;
             let added: Vec<Value> = request
                 .headers()
                 .iter()
@@ -536,7 +559,7 @@ pub fn sign_via_http(case: &Value) -> Result<Option<Value>, Refused> {
         }
         "v4-query" | "s3-v4-query" => {
             let uri =
-                awsig::http::presign_uri(&request, payload, &key, time, expires(&c)?, &c.settings)?;
+                awsig::http::presign_uri(&request, payload, &signer, expires(&c)?, &c.settings)?;
             Ok(Some(
                 json!({ "signed_target": uri.path_and_query().map(|pq| pq.as_str()) }),
             ))

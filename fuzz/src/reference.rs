@@ -20,7 +20,8 @@
 //! * **Headers**: names lowercased; values trimmed, every run of spaces,
 //!   tabs and (obs-fold) line feeds becomes one space; repeated names joined
 //!   with `,` in arrival order; sorted by name; `authorization`, the
-//!   hop-by-hop and tracing headers and `proxy-*` are never signed.
+//!   hop-by-hop and tracing headers, `proxy-authenticate` and
+//!   `proxy-authorization` are never signed (botocore's list).
 //! * **Payload**: hex SHA-256 of the body, the caller's hash, or a literal.
 //!
 //! Every refusal of the library must be one of the reasons [`problems`]
@@ -36,13 +37,15 @@ use sha2::{Digest, Sha256};
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
-/// Headers never signed (compared ignoring ASCII case), plus `proxy-*`.
-pub const UNSIGNED_HEADERS: [&str; 13] = [
+/// Headers never signed (compared ignoring ASCII case).
+pub const UNSIGNED_HEADERS: [&str; 15] = [
     "authorization",
     "baggage",
     "connection",
     "expect",
     "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
     "te",
     "traceparent",
     "tracestate",
@@ -192,7 +195,7 @@ pub fn canonical_query(pairs: &[(Vec<u8>, Vec<u8>)]) -> String {
 
 pub fn is_signed_header(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    !lower.starts_with("proxy-") && !UNSIGNED_HEADERS.contains(&lower.as_str())
+    !UNSIGNED_HEADERS.contains(&lower.as_str())
 }
 
 /// Trimmed; runs of space, tab and LF become one space.
@@ -391,7 +394,45 @@ pub fn credential_problems(c: &RefCredentials, region: &str, service: &str) -> V
     if !is_scope_part(service) {
         p.push(Error::InvalidService);
     }
+    // The key keeps its access key id, region and service inline, up to
+    // `v4::MAX_ACCESS_KEY_ID_LEN`, `MAX_REGION_LEN` and `MAX_SERVICE_LEN`.
+    if c.access_key_id.len() > 128 {
+        p.push(Error::AccessKeyIdTooLong);
+    }
+    if region.len() > 64 || service.len() > 64 {
+        p.push(Error::NameTooLong);
+    }
     p
+}
+
+/// The payload lines AWS defines besides a hex SHA-256.
+const LITERAL_LINES: [&str; 4] = [
+    "UNSIGNED-PAYLOAD",
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER",
+    "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+];
+
+/// The values of the request's own `x-amz-content-sha256` headers, trimmed
+/// (botocore signs with that value when there is one).
+fn declared_payload(req: &RefRequest) -> Vec<&str> {
+    req.headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("x-amz-content-sha256"))
+        .map(|(_, v)| v.trim_matches([' ', '\t']))
+        .collect()
+}
+
+/// The payload line the request's payload gives, before any header says otherwise.
+fn given_line(req: &RefRequest, settings: &RefSettings, mode: Mode) -> String {
+    match (&req.payload, mode) {
+        (RefPayload::Body(_), Mode::Presign { .. }) if settings.presign_unsigned_payload => {
+            "UNSIGNED-PAYLOAD".to_string()
+        }
+        (RefPayload::Body(b), _) => sha256_hex(b),
+        (RefPayload::Precomputed(h), _) => h.clone(),
+        (RefPayload::Literal(l), _) => l.to_string(),
+    }
 }
 
 /// Every reason the request cannot be signed (empty: it can).
@@ -461,6 +502,34 @@ pub fn problems(
             p.push(Error::InvalidPayloadHash);
         }
     }
+    // A declared `x-amz-content-sha256` is the payload line: one, valid,
+    // and equal to the payload's own line unless none was given.
+    let declared = declared_payload(req);
+    match declared.as_slice() {
+        [] => {}
+        [line] => {
+            let hex =
+                line.len() == 64 && line.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+            if !hex && !LITERAL_LINES.contains(line) {
+                p.push(Error::InvalidPayloadHash);
+            } else if req.payload != RefPayload::Body(Vec::new()) {
+                let own = match (&req.payload, mode) {
+                    (RefPayload::Body(b), Mode::Presign { .. })
+                        if settings.presign_unsigned_payload && !b.is_empty() =>
+                    {
+                        "UNSIGNED-PAYLOAD".to_string()
+                    }
+                    (RefPayload::Body(b), _) => sha256_hex(b),
+                    (RefPayload::Precomputed(h), _) => h.clone(),
+                    (RefPayload::Literal(l), _) => l.to_string(),
+                };
+                if own != *line {
+                    p.push(Error::ContentSha256Mismatch);
+                }
+            }
+        }
+        _ => p.push(Error::InvalidPayloadHash),
+    }
     // The headers.
     let mut refused: Vec<&str> = Vec::new();
     match mode {
@@ -469,7 +538,7 @@ pub fn problems(
             // signed already (as in presign mode below).
             refused.push("authorization");
             refused.push("x-amz-date");
-            if settings.content_sha256_header {
+            if settings.content_sha256_header && declared.is_empty() {
                 refused.push("x-amz-content-sha256");
             }
             if creds.token.is_some() {
@@ -535,13 +604,10 @@ pub fn sign(
         .filter(|(n, _)| is_signed_header(n))
         .cloned()
         .collect();
-    let payload = match (&req.payload, mode) {
-        (RefPayload::Body(_), Mode::Presign { .. }) if settings.presign_unsigned_payload => {
-            "UNSIGNED-PAYLOAD".to_string()
-        }
-        (RefPayload::Body(b), _) => sha256_hex(b),
-        (RefPayload::Precomputed(h), _) => h.clone(),
-        (RefPayload::Literal(l), _) => l.to_string(),
+    let declared = declared_payload(req);
+    let payload = match declared.first() {
+        Some(line) => line.to_string(),
+        None => given_line(req, settings, mode),
     };
     let signed_token = creds.token.clone().filter(|_| settings.token_signed);
     if mode == Mode::Header {
@@ -549,7 +615,7 @@ pub fn sign(
         if let Some(t) = &signed_token {
             headers.push(("x-amz-security-token".into(), t.clone()));
         }
-        if settings.content_sha256_header {
+        if settings.content_sha256_header && declared.is_empty() {
             headers.push(("x-amz-content-sha256".into(), payload.clone()));
         }
     }

@@ -5,9 +5,11 @@
 //! joined with `,` in the order they arrived; the result is sorted by name.
 //! `host` is always signed. Hop-by-hop and tracing headers that proxies may
 //! change or drop (`user-agent`, `x-amzn-trace-id`, `connection`, `expect`,
-//! `transfer-encoding`, `te`, `upgrade`, `keep-alive`, `trailer`, `proxy-*`,
-//! the W3C trace headers) and `authorization` are never signed, as botocore
-//! and aws-c-auth do. See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request>.
+//! `transfer-encoding`, `te`, `upgrade`, `keep-alive`, `trailer`,
+//! `proxy-authenticate`, `proxy-authorization`, the W3C trace headers) and
+//! `authorization` are never signed, as botocore's
+//! `SIGNED_HEADERS_BLACKLIST` and aws-c-auth's skip list have it; any other
+//! header, `Proxy-Foo` included, is signed. See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request>.
 
 use core::cmp::Ordering;
 
@@ -23,6 +25,8 @@ const UNSIGNED: &[&str] = &[
     "connection",
     "expect",
     "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
     "te",
     "traceparent",
     "tracestate",
@@ -34,13 +38,8 @@ const UNSIGNED: &[&str] = &[
 ];
 
 /// Whether a header with this name is signed.
-#[must_use]
-pub fn is_signed(name: &str) -> bool {
-    let proxy = name
-        .as_bytes()
-        .get(..6)
-        .is_some_and(|p| p.eq_ignore_ascii_case(b"proxy-"));
-    !proxy && !UNSIGNED.iter().any(|u| u.eq_ignore_ascii_case(name))
+pub(crate) fn is_signed(name: &str) -> bool {
+    !UNSIGNED.iter().any(|u| u.eq_ignore_ascii_case(name))
 }
 
 crate::scan::byte_class!(
@@ -465,7 +464,8 @@ mod tests {
                 ("my-header1", "a   b\t\tc"),
                 ("X-Multi", "value1\n  value2\n     value3"),
                 ("User-Agent", "not signed"),
-                ("Proxy-Foo", "not signed"),
+                ("Proxy-Foo", "signed, as botocore does"),
+                ("Proxy-Authorization", "not signed"),
                 ("X-Empty", ""),
                 ("x-empty", ""),
             ],
@@ -473,9 +473,9 @@ mod tests {
         );
         assert_eq!(
             c,
-            "host:example.amazonaws.com\nmy-header1:value2,a b c\nx-amz-date:20150830T123600Z\nx-empty:,\nx-multi:value1 value2 value3\n"
+            "host:example.amazonaws.com\nmy-header1:value2,a b c\nproxy-foo:signed, as botocore does\nx-amz-date:20150830T123600Z\nx-empty:,\nx-multi:value1 value2 value3\n"
         );
-        assert_eq!(s, "host;my-header1;x-amz-date;x-empty;x-multi");
+        assert_eq!(s, "host;my-header1;proxy-foo;x-amz-date;x-empty;x-multi");
     }
 
     #[test]

@@ -14,10 +14,10 @@
 //! string: when signing, the sink is the SHA-256 state. See
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request>.
 
-pub mod headers;
+pub(crate) mod headers;
 pub(crate) mod params;
-pub mod path;
-pub mod payload;
-pub mod query;
-pub mod request;
-pub mod target;
+pub(crate) mod path;
+pub(crate) mod payload;
+pub(crate) mod query;
+pub(crate) mod request;
+pub(crate) mod target;

@@ -110,6 +110,32 @@ impl PayloadHash {
         }))
     }
 
+    /// The payload line of a request to sign, and whether the request
+    /// declared it itself: a request that carries `x-amz-content-sha256`
+    /// is signed with that header's value, since it is what the server
+    /// reads (botocore's `SigV4Auth` does the same). A payload given as
+    /// well must agree with it, except the default empty body, which only
+    /// means that none was given.
+    pub(crate) fn of_request(
+        payload: &Payload<'_>,
+        headers: &[(&str, &str)],
+    ) -> Result<(Self, bool), Error> {
+        let mut declared = headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("x-amz-content-sha256"));
+        let Some((_, value)) = declared.next() else {
+            return Ok((Self::of(payload)?, false));
+        };
+        if declared.next().is_some() {
+            return Err(Error::InvalidPayloadHash);
+        }
+        let line = Self::of(&Payload::from_line(value.trim_matches([' ', '\t'])))?;
+        if !matches!(payload, Payload::Body([])) && Self::of(payload)? != line {
+            return Err(Error::ContentSha256Mismatch);
+        }
+        Ok((line, true))
+    }
+
     /// The text of the line.
     #[must_use]
     pub fn as_str(&self) -> &str {

@@ -10,9 +10,18 @@ crate::scan::byte_class!(
     |b| (b < 0x20) | (b == 0x7f) | (b == b'#')
 );
 
+crate::scan::byte_class!(
+    /// What a request-target to be sent cannot hold as is: control
+    /// characters, space, `#`, and bytes outside ASCII (RFC 9112 allows
+    /// only visible ASCII on the request line; the rest must be
+    /// percent-encoded).
+    NotSendable,
+    |b| (b <= 0x20) | (b >= 0x7f) | (b == b'#')
+);
+
 /// A checked request-target split into path and query (without the `?`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Target<'a> {
+pub(crate) struct Target<'a> {
     /// The path, starting with `/`, as sent.
     pub path: &'a str,
     /// The query as sent, without the `?` (empty when there is none).
@@ -27,11 +36,30 @@ impl<'a> Target<'a> {
     ///
     /// # Errors
     /// [`Error::TargetNotAbsolute`], [`Error::InvalidTargetByte`].
-    pub fn parse(target: &'a str) -> Result<Self, Error> {
+    pub(crate) fn parse(target: &'a str) -> Result<Self, Error> {
         if !target.starts_with('/') {
             return Err(Error::TargetNotAbsolute);
         }
         if let Some(at) = crate::scan::position::<NotInTarget>(target.as_bytes()) {
+            let byte = target.as_bytes().get(at).copied().unwrap_or_default();
+            return Err(Error::InvalidTargetByte { byte, at });
+        }
+        Ok(Self::split(target))
+    }
+
+    /// Splits and checks a request-target that goes into a URL the crate
+    /// writes: as [`Target::parse`], and it may hold only visible ASCII (a
+    /// raw space or `é` must be percent-encoded first, or the URL cannot be
+    /// sent as written). A target alone keeps AWS's rule (raw bytes are
+    /// signed in their encoded form, as its test suite requires).
+    ///
+    /// # Errors
+    /// [`Error::TargetNotAbsolute`], [`Error::InvalidTargetByte`].
+    pub(crate) fn parse_for_url(target: &'a str) -> Result<Self, Error> {
+        if !target.starts_with('/') {
+            return Err(Error::TargetNotAbsolute);
+        }
+        if let Some(at) = crate::scan::position::<NotSendable>(target.as_bytes()) {
             let byte = target.as_bytes().get(at).copied().unwrap_or_default();
             return Err(Error::InvalidTargetByte { byte, at });
         }

@@ -11,27 +11,33 @@
 //! <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>.
 //!
 //! ```
-//! use awsig::{Credentials, SigningTime, s3, v4::SigningKey};
+//! use awsig::{Credentials, SigningTime, s3, v4};
 //!
 //! let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
 //! let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
-//! let key = SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+//! let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+//! let signer = v4::Signer::new(&key, &creds, time)?;
 //! let bucket = s3::Bucket::new("s3.amazonaws.com", "examplebucket", s3::Addressing::VirtualHosted)?;
 //! let mut buf = [0u8; 1024];
-//! let url = s3::presign_get(&key, time, &bucket, "test.txt", 86400, &s3::ObjectOptions::default(), &mut buf)?;
+//! let url = s3::presign_get(&signer, &bucket, "test.txt", 86400, &s3::ObjectOptions::default(), &mut buf)?;
 //! // AWS's worked example in "Authenticating Requests: Using Query Parameters".
 //! assert!(url.as_str().ends_with("X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
 //! # Ok::<(), awsig::Error>(())
 //! ```
 
-pub mod post;
+mod post;
+
+pub use post::{
+    Condition, KeyCondition, PostPolicy, PresignedPost, presign_post, sign_encoded_policy,
+    sign_policy,
+};
 
 use crate::encode::encode_into;
+use crate::output::Output;
 use crate::sink::{OutBuf, Sink};
 use crate::v4::presign::{self, Emit, Presigned};
-use crate::v4::signature::NoTrace;
-use crate::v4::{SigningKey, SigningSettings};
-use crate::{Error, Payload, Request, SigningTime};
+use crate::v4::{Key, Signer, SigningSettings};
+use crate::{Error, Payload, Request};
 
 /// How the bucket is addressed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,16 +184,16 @@ impl Sink for Count {
 /// # Errors
 /// As [`crate::v4::presign()`].
 #[allow(clippy::too_many_arguments)]
-pub fn presign_object<'o>(
-    key: &SigningKey<'_>,
-    time: SigningTime,
+pub fn presign_object<'o, K: Key>(
+    signer: &Signer<'_, K>,
     bucket: &Bucket<'_>,
     method: &str,
     object_key: &str,
     expires_in: u32,
     options: &ObjectOptions<'_>,
-    out: &'o mut [u8],
+    out: impl Into<Output<'o>>,
 ) -> Result<Presigned<'o>, Error> {
+    let Output { buf: out, trace } = out.into();
     // The host and target are written once, into a stack buffer when they
     // fit (most keys), else at the end of `out`, which then must hold them
     // as well as the URL.
@@ -195,9 +201,15 @@ pub fn presign_object<'o>(
     let mut scratch = OutBuf::new(&mut stack);
     let host_len = bucket.write_host_and_target(&mut scratch, object_key, options.query);
     if let Ok(text) = scratch.finish() {
-        return sign_object(
-            key, time, bucket, method, text, host_len, expires_in, options, out,
-        );
+        let target = ObjectTarget {
+            bucket,
+            method,
+            text,
+            host_len,
+            expires_in,
+            options,
+        };
+        return target.sign(signer, Output { buf: out, trace });
     }
     let mut count = Count(0);
     bucket.write_host_and_target(&mut count, object_key, options.query);
@@ -212,69 +224,84 @@ pub fn presign_object<'o>(
     let mut scratch = OutBuf::new(tail);
     bucket.write_host_and_target(&mut scratch, object_key, options.query);
     let text = scratch.finish()?;
-    sign_object(
-        key, time, bucket, method, text, host_len, expires_in, options, head,
-    )
-    .map_err(|e| match e {
-        Error::BufferTooSmall { needed } => Error::BufferTooSmall {
-            needed: needed + scratch_len,
-        },
-        other => other,
-    })
+    let target = ObjectTarget {
+        bucket,
+        method,
+        text,
+        host_len,
+        expires_in,
+        options,
+    };
+    target
+        .sign(signer, Output { buf: head, trace })
+        .map_err(|e| match e {
+            Error::BufferTooSmall { needed } => Error::BufferTooSmall {
+                needed: needed + scratch_len,
+            },
+            other => other,
+        })
 }
 
 /// Host and target written together (`text`, the host its first
 /// `host_len` bytes) beyond this many bytes are kept in the output buffer.
 const STACK_TARGET: usize = 512;
 
-#[allow(clippy::too_many_arguments)]
-fn sign_object<'o>(
-    key: &SigningKey<'_>,
-    time: SigningTime,
-    bucket: &Bucket<'_>,
-    method: &str,
-    text: &str,
+/// An object request whose host and target are written (`text`, the host
+/// its first `host_len` bytes), ready to presign.
+struct ObjectTarget<'t> {
+    bucket: &'t Bucket<'t>,
+    method: &'t str,
+    text: &'t str,
     host_len: usize,
     expires_in: u32,
-    options: &ObjectOptions<'_>,
-    out: &'o mut [u8],
-) -> Result<Presigned<'o>, Error> {
-    let (host, target) = text.split_at_checked(host_len).ok_or(Error::WriteFailed)?;
-    let request = Request::new(method, target, options.headers).with_payload(Payload::Unsigned);
-    let emit = Emit {
-        scheme: Some(bucket.scheme),
-        host: Some(host),
-    };
-    // Bucket (checked by `Bucket::new`), key and query: written by
-    // `encode_into`, so the target is not checked again.
-    presign::run::<_, _, false>(
-        key,
-        time,
-        &request,
-        expires_in,
-        &SigningSettings::s3(),
-        out,
-        emit,
-        &mut NoTrace,
-    )
+    options: &'t ObjectOptions<'t>,
+}
+
+impl ObjectTarget<'_> {
+    fn sign<'o, K: Key>(
+        &self,
+        signer: &Signer<'_, K>,
+        out: Output<'o>,
+    ) -> Result<Presigned<'o>, Error> {
+        let Self {
+            bucket,
+            method,
+            text,
+            host_len,
+            expires_in,
+            options,
+        } = *self;
+        let (host, target) = text.split_at_checked(host_len).ok_or(Error::WriteFailed)?;
+        let request = Request::new(method, target, options.headers).with_payload(Payload::Unsigned);
+        let emit = Emit {
+            scheme: Some(bucket.scheme),
+            host: Some(host),
+        };
+        // Bucket (checked by `Bucket::new`), key and query: written by
+        // `encode_into`, so the target is not checked again.
+        let job = presign::Job {
+            request: &request,
+            expires_in,
+            settings: &SigningSettings::s3(),
+            emit,
+        };
+        job.run_into::<_, false>(signer, out)
+    }
 }
 
 /// Presigns a `GET` of `object_key`: see [`presign_object`].
 ///
 /// # Errors
 /// As [`presign_object`].
-pub fn presign_get<'o>(
-    key: &SigningKey<'_>,
-    time: SigningTime,
+pub fn presign_get<'o, K: Key>(
+    signer: &Signer<'_, K>,
     bucket: &Bucket<'_>,
     object_key: &str,
     expires_in: u32,
     options: &ObjectOptions<'_>,
-    out: &'o mut [u8],
+    out: impl Into<Output<'o>>,
 ) -> Result<Presigned<'o>, Error> {
-    presign_object(
-        key, time, bucket, "GET", object_key, expires_in, options, out,
-    )
+    presign_object(signer, bucket, "GET", object_key, expires_in, options, out)
 }
 
 /// Presigns a `PUT` of `object_key`: see [`presign_object`]. Headers in
@@ -282,38 +309,38 @@ pub fn presign_get<'o>(
 ///
 /// # Errors
 /// As [`presign_object`].
-pub fn presign_put<'o>(
-    key: &SigningKey<'_>,
-    time: SigningTime,
+pub fn presign_put<'o, K: Key>(
+    signer: &Signer<'_, K>,
     bucket: &Bucket<'_>,
     object_key: &str,
     expires_in: u32,
     options: &ObjectOptions<'_>,
-    out: &'o mut [u8],
+    out: impl Into<Output<'o>>,
 ) -> Result<Presigned<'o>, Error> {
-    presign_object(
-        key, time, bucket, "PUT", object_key, expires_in, options, out,
-    )
+    presign_object(signer, bucket, "PUT", object_key, expires_in, options, out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Credentials;
+    use crate::v4::SigningKey;
+    use crate::{Credentials, SigningTime};
 
-    fn key(time: SigningTime) -> SigningKey<'static> {
-        let creds = Credentials::new(
+    fn creds() -> Credentials<'static> {
+        Credentials::new(
             "AKIAIOSFODNN7EXAMPLE",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
             None,
         )
-        .unwrap();
-        SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap()
+        .unwrap()
     }
 
     #[test]
     fn encodes_the_key_once_and_keeps_slashes() {
         let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
+        let creds = creds();
+        let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let bucket = Bucket::new("localhost:9000", "bkt", Addressing::Path)
             .unwrap()
             .http();
@@ -326,8 +353,7 @@ mod tests {
             ),
         ]);
         let url = presign_get(
-            &key(time),
-            time,
+            &signer,
             &bucket,
             "photos/2020/12/my holiday+file~é.jpg",
             3600,
@@ -352,6 +378,9 @@ mod tests {
     #[test]
     fn small_buffers_and_bad_names_are_errors() {
         let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
+        let creds = creds();
+        let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let bucket = Bucket::new(
             "s3.amazonaws.com",
             "examplebucket",
@@ -360,8 +389,7 @@ mod tests {
         .unwrap();
         let mut full = [0u8; 2048];
         let len = presign_get(
-            &key(time),
-            time,
+            &signer,
             &bucket,
             "k",
             60,
@@ -374,8 +402,7 @@ mod tests {
         let mut small = [0u8; 64];
         assert!(matches!(
             presign_get(
-                &key(time),
-                time,
+                &signer,
                 &bucket,
                 "k",
                 60,
@@ -408,6 +435,9 @@ mod tests {
         use alloc::string::String;
         use alloc::vec;
         let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
+        let creds = creds();
+        let key = SigningKey::derive(&creds, time, "us-east-1", "s3").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
         let host = "examplebucket.s3.amazonaws.com";
         let bucket = Bucket::new(
             "s3.amazonaws.com",
@@ -422,21 +452,14 @@ mod tests {
             let headers = [("host", host)];
             let request = Request::new("GET", &target, &headers).with_payload(Payload::Unsigned);
             let mut want = vec![0u8; 20_000];
-            let want = crate::v4::presign_url(
-                &key(time),
-                time,
-                &request,
-                60,
-                &SigningSettings::s3(),
-                &mut want,
-            )
-            .unwrap()
-            .as_str()
-            .to_owned();
+            let want =
+                crate::v4::presign_url(&signer, &request, 60, &SigningSettings::s3(), &mut want)
+                    .unwrap()
+                    .as_str()
+                    .to_owned();
             let mut got = vec![0u8; 20_000];
             let got = presign_get(
-                &key(time),
-                time,
+                &signer,
                 &bucket,
                 &raw,
                 60,
@@ -450,8 +473,7 @@ mod tests {
             let mut exact = vec![0u8; needed];
             assert!(
                 presign_get(
-                    &key(time),
-                    time,
+                    &signer,
                     &bucket,
                     &raw,
                     60,
@@ -463,8 +485,7 @@ mod tests {
             );
             let mut short = vec![0u8; needed - 1];
             let err = presign_get(
-                &key(time),
-                time,
+                &signer,
                 &bucket,
                 &raw,
                 60,

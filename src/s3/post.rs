@@ -17,10 +17,10 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
+use crate::Error;
 use crate::canonical::payload::hex64;
 use crate::sink::{OutBuf, Sink};
-use crate::v4::{ALGORITHM, SigningKey};
-use crate::{Error, SigningTime};
+use crate::v4::{ALGORITHM, Signer, SigningKey};
 
 /// One condition of a POST policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,12 +324,11 @@ impl Parts<'_> {
 /// [`Error::TimeOutOfRange`] for an expiration past 9999;
 /// [`Error::BufferTooSmall`].
 pub fn presign_post<'o, 'a>(
-    key: &SigningKey<'a>,
-    time: SigningTime,
+    signer: &Signer<'a, SigningKey>,
     policy: &'a PostPolicy<'a>,
     out: &'o mut [u8],
 ) -> Result<PresignedPost<'o, 'a>, Error> {
-    key.check_time(time)?;
+    let (key, time, token) = (signer.key, signer.time, signer.session_token);
     let expiration = time
         .checked_add_seconds(i64::from(policy.expires_in))?
         .iso8601();
@@ -342,7 +341,7 @@ pub fn presign_post<'o, 'a>(
         expiration,
         credential: &credential,
         date: amz_date.as_str(),
-        token: key.session_token(),
+        token,
     };
 
     // Layout of `out`: key field, credential, base64 policy, JSON policy.
@@ -380,7 +379,7 @@ pub fn presign_post<'o, 'a>(
         key_field: to_str(key_field)?,
         credential: to_str(credential_text)?,
         date: amz_date,
-        token: key.session_token(),
+        token,
         policy_json: to_str(json)?,
         policy: to_str(b64)?,
         signature,
@@ -403,7 +402,7 @@ impl Sink for Counter {
 /// # Errors
 /// [`Error::BufferTooSmall`] when `out` cannot hold the base64 text.
 pub fn sign_policy<'o>(
-    key: &SigningKey<'_>,
+    key: &SigningKey,
     policy_json: &str,
     out: &'o mut [u8],
 ) -> Result<(&'o str, [u8; 64]), Error> {
@@ -418,6 +417,6 @@ pub fn sign_policy<'o>(
 
 /// Signs an already base64-encoded policy (the `Policy` field as sent).
 #[must_use]
-pub fn sign_encoded_policy(key: &SigningKey<'_>, policy_base64: &str) -> [u8; 64] {
+pub fn sign_encoded_policy(key: &SigningKey, policy_base64: &str) -> [u8; 64] {
     hex64(&key.sign(policy_base64.as_bytes()))
 }

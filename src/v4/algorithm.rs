@@ -14,7 +14,7 @@ use crate::{Error, SigningTime};
 
 /// The `/`-separated parts of a credential scope (without the access key id).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct ScopeParts<'s> {
+pub struct ScopeParts<'s> {
     parts: [&'s str; 4],
     len: usize,
     /// The parts joined with `/`, when written already (a SigV4 key's).
@@ -77,7 +77,7 @@ impl<'s> ScopeParts<'s> {
 }
 
 /// A key that can sign: SigV4's [`SigningKey`] or SigV4a's ECDSA key.
-pub(crate) trait KeyKind {
+pub trait KeyKind {
     /// Receives the string to sign.
     type State: Sink;
     /// The signature's bytes, written out in hex (SigV4: the HMAC; SigV4a:
@@ -87,7 +87,7 @@ pub(crate) trait KeyKind {
 
     fn algorithm(&self) -> &'static str;
     fn access_key_id(&self) -> &str;
-    fn session_token(&self) -> Option<&str>;
+    /// When the credentials the key was derived from expire.
     fn expires_at(&self) -> Option<SigningTime>;
     /// Whether the key may sign at `time`.
     fn check_time(&self, time: SigningTime) -> Result<(), Error>;
@@ -103,7 +103,7 @@ pub(crate) trait KeyKind {
     fn verify(&self, state: Self::State, claimed: &str) -> bool;
 }
 
-impl KeyKind for SigningKey<'_> {
+impl KeyKind for SigningKey {
     type State = HmacState;
     type Raw = [u8; 32];
 
@@ -113,10 +113,6 @@ impl KeyKind for SigningKey<'_> {
 
     fn access_key_id(&self) -> &str {
         SigningKey::access_key_id(self)
-    }
-
-    fn session_token(&self) -> Option<&str> {
-        SigningKey::session_token(self)
     }
 
     fn expires_at(&self) -> Option<SigningTime> {
@@ -129,8 +125,7 @@ impl KeyKind for SigningKey<'_> {
 
     fn scope<'s>(&'s self, _date: &'s DateStamp) -> ScopeParts<'s> {
         // `check_time` made sure the request's date is the key's.
-        let scope = self.scope_ref();
-        ScopeParts::new(&scope.date, Some(scope.region), scope.service)
+        ScopeParts::new(self.date(), Some(self.region()), self.service())
             .with_texts(self.scope_texts())
     }
 

@@ -9,10 +9,15 @@
 
 use core::fmt;
 
+use crate::hmac256::{Sha256Stream, wipe};
 use crate::v4::SigningKey;
 use crate::{Credentials, Error, SigningTime};
 
-/// One cached [`SigningKey`], re-derived when anything it depends on changes.
+/// One cached [`SigningKey`], re-derived when anything it depends on
+/// changes: the UTC day, the region, the service, or the credentials (the
+/// access key id, the secret and the expiry). It owns everything it holds,
+/// so a client keeps it for its lifetime; with `std`, [`SharedKeyCache`]
+/// is the same behind a lock, for clients shared between threads.
 ///
 /// ```
 /// use awsig::{Credentials, SigningTime, v4::KeyCache};
@@ -20,18 +25,19 @@ use crate::{Credentials, Error, SigningTime};
 /// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
 /// let mut cache = KeyCache::new();
 /// let t = SigningTime::from_unix_seconds(1_600_000_000)?;
-/// let first = cache.key(&creds, t, "us-east-1", "sqs")?.scope();
-/// let later = cache.key(&creds, t.checked_add_seconds(60)?, "us-east-1", "sqs")?.scope();
-/// assert_eq!(first, later); // same day: no new derivation
+/// let first = cache.key(&creds, t, "us-east-1", "sqs")?.scope().to_string();
+/// let later = cache.key(&creds, t.checked_add_seconds(60)?, "us-east-1", "sqs")?.scope().to_string();
+/// assert_eq!(first, later);
+/// assert_eq!(cache.derivations(), 1); // same day: derived once
 /// # Ok::<(), awsig::Error>(())
 /// ```
 #[derive(Clone, Default)]
-pub struct KeyCache<'a> {
-    entry: Option<(&'a str, SigningKey<'a>)>,
+pub struct KeyCache {
+    entry: Option<(SecretId, SigningKey)>,
     derivations: u64,
 }
 
-impl<'a> KeyCache<'a> {
+impl KeyCache {
     /// An empty cache.
     #[must_use]
     pub const fn new() -> Self {
@@ -45,28 +51,23 @@ impl<'a> KeyCache<'a> {
     /// `service`, derived only if the cached one differs in any of them.
     ///
     /// # Errors
-    /// As [`SigningKey::derive`].
+    /// As [`SigningKey::derive`]; [`Error::CredentialsExpired`] at or after
+    /// the credentials' expiry.
     pub fn key(
         &mut self,
-        credentials: &Credentials<'a>,
+        credentials: &Credentials<'_>,
         time: SigningTime,
-        region: &'a str,
-        service: &'a str,
-    ) -> Result<&SigningKey<'a>, Error> {
-        let hit = self.entry.as_ref().is_some_and(|(secret, key)| {
-            let scope = key.scope();
-            *secret == credentials.secret_access_key()
-                && key.access_key_id() == credentials.access_key_id()
-                && key.session_token() == credentials.session_token()
-                && key.expires_at() == credentials.expires_at()
-                && scope.date == time.date_stamp()
-                && scope.region == region
-                && scope.service == service
-        });
+        region: &str,
+        service: &str,
+    ) -> Result<&SigningKey, Error> {
+        let hit = self
+            .entry
+            .as_ref()
+            .is_some_and(|(secret, key)| matches(secret, key, credentials, time, region, service));
         if !hit {
             let key = SigningKey::derive(credentials, time, region, service)?;
             self.derivations += 1;
-            self.entry = Some((credentials.secret_access_key(), key));
+            self.entry = Some((SecretId::of(credentials.secret_access_key()), key));
         }
         self.entry
             .as_ref()
@@ -81,12 +82,172 @@ impl<'a> KeyCache<'a> {
     }
 }
 
-impl fmt::Debug for KeyCache<'_> {
+/// Whether `key` (derived from a secret identified by `secret`) is the key
+/// for these inputs, and still valid at `time`.
+fn matches(
+    secret: &SecretId,
+    key: &SigningKey,
+    credentials: &Credentials<'_>,
+    time: SigningTime,
+    region: &str,
+    service: &str,
+) -> bool {
+    let scope = key.scope();
+    key.access_key_id() == credentials.access_key_id()
+        && key.expires_at() == credentials.expires_at()
+        && scope.region == region
+        && scope.service == service
+        && key.is_valid_at(time)
+        && secret.is(credentials.secret_access_key())
+}
+
+impl fmt::Debug for KeyCache {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KeyCache")
             .field("key", &self.entry.as_ref().map(|(_, key)| key))
             .field("derivations", &self.derivations)
             .finish()
+    }
+}
+
+/// What the cache remembers of the secret a key was derived from, to tell
+/// a rotated secret from the same one: the secret itself when it fits
+/// (every AWS secret access key does: 40 characters), else its SHA-256.
+/// The two cannot be confused (the length is kept, and only secrets longer
+/// than the inline room are hashed). Wiped on drop.
+#[derive(Clone)]
+struct SecretId {
+    bytes: [u8; SECRET_ROOM],
+    len: usize,
+}
+
+const SECRET_ROOM: usize = 128;
+
+impl SecretId {
+    fn of(secret: &str) -> Self {
+        let mut bytes = [0u8; SECRET_ROOM];
+        match bytes.get_mut(..secret.len()) {
+            Some(dst) => dst.copy_from_slice(secret.as_bytes()),
+            None => {
+                let mut digest = hash(secret);
+                for (dst, src) in bytes.iter_mut().zip(digest) {
+                    *dst = src;
+                }
+                wipe(&mut digest);
+            }
+        }
+        Self {
+            bytes,
+            len: secret.len(),
+        }
+    }
+
+    /// Compared in constant time for a given length.
+    fn is(&self, secret: &str) -> bool {
+        if secret.len() != self.len {
+            return false;
+        }
+        match self.bytes.get(..secret.len()) {
+            Some(kept) => crate::verify::ct_eq(kept, secret.as_bytes()),
+            None => {
+                let mut digest = hash(secret);
+                let same = crate::verify::ct_eq(self.bytes.get(..32).unwrap_or_default(), &digest);
+                wipe(&mut digest);
+                same
+            }
+        }
+    }
+}
+
+fn hash(secret: &str) -> [u8; 32] {
+    let mut s = Sha256Stream::new();
+    s.update_secret(secret.as_bytes());
+    s.finalize()
+}
+
+impl Drop for SecretId {
+    fn drop(&mut self) {
+        wipe(&mut self.bytes);
+    }
+}
+
+/// A [`KeyCache`] behind a lock, for a client shared between threads
+/// (feature `std`). [`key`](Self::key) returns a copy of the cached key, so
+/// no lock is held while signing.
+///
+/// ```
+/// use awsig::{Credentials, SigningTime, v4::SharedKeyCache};
+///
+/// static CACHE: SharedKeyCache = SharedKeyCache::new();
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let t = SigningTime::from_unix_seconds(1_600_000_000)?;
+/// std::thread::scope(|s| {
+///     for _ in 0..4 {
+///         s.spawn(|| CACHE.key(&creds, t, "us-east-1", "sqs").map(|_| ()));
+///     }
+/// });
+/// assert!(CACHE.derivations() >= 1);
+/// # Ok::<(), awsig::Error>(())
+/// ```
+#[cfg(feature = "std")]
+#[derive(Default)]
+pub struct SharedKeyCache {
+    inner: std::sync::RwLock<KeyCache>,
+}
+
+#[cfg(feature = "std")]
+impl SharedKeyCache {
+    /// An empty cache.
+    #[must_use]
+    pub const fn new() -> Self {
+        Self {
+            inner: std::sync::RwLock::new(KeyCache::new()),
+        }
+    }
+
+    /// As [`KeyCache::key`]: a read lock when the cached key fits, a write
+    /// lock to derive a new one.
+    ///
+    /// # Errors
+    /// As [`KeyCache::key`].
+    pub fn key(
+        &self,
+        credentials: &Credentials<'_>,
+        time: SigningTime,
+        region: &str,
+        service: &str,
+    ) -> Result<SigningKey, Error> {
+        {
+            // A poisoned lock only means a panic elsewhere while it was held;
+            // the cache's state is a whole key or none, so it stays usable.
+            let cache = self.inner.read().unwrap_or_else(|e| e.into_inner());
+            if let Some((secret, key)) = &cache.entry
+                && matches(secret, key, credentials, time, region, service)
+            {
+                return Ok(key.clone());
+            }
+        }
+        let mut cache = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        cache.key(credentials, time, region, service).cloned()
+    }
+
+    /// How many keys this cache has derived.
+    #[must_use]
+    pub fn derivations(&self) -> u64 {
+        self.inner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .derivations()
+    }
+}
+
+#[cfg(feature = "std")]
+impl fmt::Debug for SharedKeyCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.inner.try_read() {
+            Ok(cache) => fmt::Debug::fmt(&*cache, f),
+            Err(_) => f.write_str("SharedKeyCache { <locked> }"),
+        }
     }
 }
 
@@ -118,5 +279,44 @@ mod tests {
         assert_eq!(cache.derivations(), 5);
         let s = alloc::format!("{cache:?}");
         assert!(!s.contains("secret-"), "{s}");
+        // A secret too long to keep inline is told apart by its hash.
+        let long_a = "a".repeat(SECRET_ROOM + 1);
+        let long_b = "b".repeat(SECRET_ROOM + 1);
+        let a = Credentials::new("AKID", &long_a, None).unwrap();
+        let b = Credentials::new("AKID", &long_b, None).unwrap();
+        cache.key(&a, day, "us-east-1", "sqs").unwrap();
+        cache.key(&a, day, "us-east-1", "sqs").unwrap();
+        assert_eq!(cache.derivations(), 6);
+        cache.key(&b, day, "us-east-1", "sqs").unwrap();
+        assert_eq!(cache.derivations(), 7);
+    }
+
+    #[test]
+    fn refuses_expired_credentials_and_rederives_on_new_expiry() {
+        let t = SigningTime::parse_rfc3339("2020-12-18T12:00:00Z").unwrap();
+        let end = t.checked_add_seconds(60).unwrap();
+        let creds = Credentials::new("AKID", "s", Some("tok"))
+            .unwrap()
+            .with_expiry(end);
+        let mut cache = KeyCache::new();
+        assert!(
+            cache
+                .key(&creds, t, "us-east-1", "sqs")
+                .unwrap()
+                .is_valid_at(t)
+        );
+        assert!(
+            !cache
+                .key(&creds, t, "us-east-1", "sqs")
+                .unwrap()
+                .is_valid_at(end)
+        );
+        assert_eq!(
+            cache.key(&creds, end, "us-east-1", "sqs").unwrap_err(),
+            Error::CredentialsExpired
+        );
+        let renewed = creds.with_expiry(end.checked_add_seconds(3600).unwrap());
+        cache.key(&renewed, end, "us-east-1", "sqs").unwrap();
+        assert_eq!(cache.derivations(), 2);
     }
 }

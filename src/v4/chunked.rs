@@ -31,8 +31,8 @@ use sha2::{Digest, Sha256};
 use crate::canonical::payload::{EMPTY_SHA256, hex64};
 use crate::sink::{OutBuf, Sink};
 use crate::time::AmzDate;
-use crate::v4::SigningKey;
 use crate::v4::signature::Signature;
+use crate::v4::{Signer, SigningKey};
 use crate::verify::{Rejection, ct_eq};
 use crate::{Error, SigningTime};
 
@@ -101,22 +101,31 @@ pub fn encoded_length(
 /// Signs the chunks of an aws-chunked body, each chained on the previous
 /// signature, starting from the seed request's.
 #[derive(Clone, Debug)]
-pub struct ChunkSigner<'k, 'a> {
-    key: &'k SigningKey<'a>,
+pub struct ChunkSigner<'k> {
+    key: &'k SigningKey,
     amz_date: AmzDate,
     previous: Signature,
     mode: ChunkedMode,
     finished: bool,
 }
 
-impl<'k, 'a> ChunkSigner<'k, 'a> {
-    /// Starts after the seed request, signed at `time` with `key`, whose
-    /// signature is `seed`.
-    ///
-    /// # Errors
-    /// [`Error::KeyScopeMismatch`] when `time` is not on the key's day.
-    pub fn new(
-        key: &'k SigningKey<'a>,
+impl<'k> ChunkSigner<'k> {
+    /// Starts after the seed request, signed by `signer`, whose signature
+    /// is `seed`.
+    #[must_use]
+    pub fn new(signer: &Signer<'k, SigningKey>, seed: &Signature, mode: ChunkedMode) -> Self {
+        Self {
+            key: signer.key,
+            amz_date: signer.time.amz_date(),
+            previous: *seed,
+            mode,
+            finished: false,
+        }
+    }
+
+    /// For a verifier: `key` checked against `time` here.
+    fn start(
+        key: &'k SigningKey,
         time: SigningTime,
         seed: &Signature,
         mode: ChunkedMode,
@@ -143,8 +152,8 @@ impl<'k, 'a> ChunkSigner<'k, 'a> {
         s.put(b"\n");
         s.put(self.amz_date.as_bytes());
         s.put(b"\n");
-        let scope = self.key.scope_ref();
-        crate::v4::algorithm::ScopeParts::new(&scope.date, Some(scope.region), scope.service)
+        let key = self.key;
+        crate::v4::algorithm::ScopeParts::new(key.date(), Some(key.region()), key.service())
             .with_texts(self.key.scope_texts())
             .write(&mut s);
         s.put(b"\n");
@@ -307,12 +316,12 @@ fn write_hex<S: Sink>(sink: &mut S, v: u64) {
 /// Checks the chunk signatures of a received aws-chunked body, in order (for
 /// servers), starting from the verified seed signature.
 #[derive(Clone, Debug)]
-pub struct ChunkVerifier<'k, 'a> {
-    signer: ChunkSigner<'k, 'a>,
+pub struct ChunkVerifier<'k> {
+    signer: ChunkSigner<'k>,
     failed: bool,
 }
 
-impl<'k, 'a> ChunkVerifier<'k, 'a> {
+impl<'k> ChunkVerifier<'k> {
     /// Starts after a seed request verified with `key` at `time` whose
     /// signature is `seed` ([`Signature::parse`] of
     /// [`Verified::signature`](crate::verify::Verified::signature)), for
@@ -320,14 +329,10 @@ impl<'k, 'a> ChunkVerifier<'k, 'a> {
     /// for the `-TRAILER` variant).
     ///
     /// # Errors
-    /// As [`ChunkSigner::new`].
-    pub fn new(
-        key: &'k SigningKey<'a>,
-        time: SigningTime,
-        seed: &Signature,
-    ) -> Result<Self, Error> {
+    /// [`Error::KeyScopeMismatch`] when `time` is not on the key's day.
+    pub fn new(key: &'k SigningKey, time: SigningTime, seed: &Signature) -> Result<Self, Error> {
         Ok(Self {
-            signer: ChunkSigner::new(key, time, seed, ChunkedMode::Signed)?,
+            signer: ChunkSigner::start(key, time, seed, ChunkedMode::Signed)?,
             failed: false,
         })
     }
@@ -335,14 +340,14 @@ impl<'k, 'a> ChunkVerifier<'k, 'a> {
     /// As [`ChunkVerifier::new`], for `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`.
     ///
     /// # Errors
-    /// As [`ChunkSigner::new`].
+    /// As [`ChunkVerifier::new`].
     pub fn with_trailer(
-        key: &'k SigningKey<'a>,
+        key: &'k SigningKey,
         time: SigningTime,
         seed: &Signature,
     ) -> Result<Self, Error> {
         Ok(Self {
-            signer: ChunkSigner::new(key, time, seed, ChunkedMode::SignedWithTrailer)?,
+            signer: ChunkSigner::start(key, time, seed, ChunkedMode::SignedWithTrailer)?,
             failed: false,
         })
     }
@@ -435,7 +440,13 @@ mod tests {
         let req = Request::new("PUT", "/examplebucket/chunkObject.txt", &headers)
             .with_payload(Payload::StreamingSigned);
         let mut buf = [0u8; 512];
-        let seed = sign_headers(&key, time, &req, &SigningSettings::s3(), &mut buf).unwrap();
+        let seed = sign_headers(
+            &Signer::new(&key, &creds, time).unwrap(),
+            &req,
+            &SigningSettings::s3(),
+            &mut buf,
+        )
+        .unwrap();
         assert_eq!(
             seed.signature().as_str(),
             "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"
@@ -443,7 +454,11 @@ mod tests {
         let seed = seed.signature();
 
         let body = vec![b'a'; 66_560];
-        let mut signer = ChunkSigner::new(&key, time, &seed, ChunkedMode::Signed).unwrap();
+        let mut signer = ChunkSigner::new(
+            &Signer::new(&key, &creds, time).unwrap(),
+            &seed,
+            ChunkedMode::Signed,
+        );
         let mut verifier = ChunkVerifier::new(&key, time, &seed).unwrap();
         let mut encoded = String::new();
         let mut out = [0u8; 128];
@@ -508,7 +523,8 @@ mod tests {
                 } else {
                     "x-amz-checksum-crc32:sOO8/Q==\r\n".len() as u64
                 };
-                let mut signer = ChunkSigner::new(&key, time, &seed, mode).unwrap();
+                let mut signer =
+                    ChunkSigner::new(&Signer::new(&key, &creds, time).unwrap(), &seed, mode);
                 let body = vec![7u8; len as usize];
                 let mut total = 0u64;
                 let mut out = [0u8; 256];
@@ -533,7 +549,11 @@ mod tests {
             Err(Error::InvalidChunkSize)
         );
         // The longest header fits MAX_CHUNK_HEADER.
-        let mut signer = ChunkSigner::new(&key, time, &seed, ChunkedMode::Signed).unwrap();
+        let mut signer = ChunkSigner::new(
+            &Signer::new(&key, &creds, time).unwrap(),
+            &seed,
+            ChunkedMode::Signed,
+        );
         let mut out = [0u8; MAX_CHUNK_HEADER];
         let huge = vec![0u8; 1 << 24];
         assert!(signer.chunk_header(&huge, &mut out).is_ok());
@@ -551,7 +571,11 @@ mod tests {
         ];
         let reversed = [trailers[1], trailers[0]];
         let mut out = [0u8; 256];
-        let mut a = ChunkSigner::new(&key, time, &seed, ChunkedMode::SignedWithTrailer).unwrap();
+        let mut a = ChunkSigner::new(
+            &Signer::new(&key, &creds, time).unwrap(),
+            &seed,
+            ChunkedMode::SignedWithTrailer,
+        );
         let mut b = a.clone();
         a.chunk_header(b"", &mut out).unwrap();
         b.chunk_header(b"", &mut out).unwrap();
@@ -561,10 +585,13 @@ mod tests {
             alloc::string::String::from(&t.split("x-amz-trailer-signature:").nth(1).unwrap()[..64])
         };
         assert_eq!(sig(&ta), sig(&tb));
-        let final_sig = ChunkSigner::new(&key, time, &seed, ChunkedMode::SignedWithTrailer)
-            .unwrap()
-            .sign_chunk(b"")
-            .unwrap();
+        let final_sig = ChunkSigner::new(
+            &Signer::new(&key, &creds, time).unwrap(),
+            &seed,
+            ChunkedMode::SignedWithTrailer,
+        )
+        .sign_chunk(b"")
+        .unwrap();
         let mut v = ChunkVerifier::with_trailer(&key, time, &seed).unwrap();
         v.verify_chunk(b"", final_sig.as_str()).unwrap();
         v.verify_trailer(&trailers, &sig(&ta)).unwrap();
@@ -575,7 +602,11 @@ mod tests {
             Err(Rejection::SignatureMismatch)
         );
         // A trailer signer that failed on a small buffer can retry.
-        let mut c = ChunkSigner::new(&key, time, &seed, ChunkedMode::SignedWithTrailer).unwrap();
+        let mut c = ChunkSigner::new(
+            &Signer::new(&key, &creds, time).unwrap(),
+            &seed,
+            ChunkedMode::SignedWithTrailer,
+        );
         c.chunk_header(b"", &mut out).unwrap();
         let mut tiny = [0u8; 40];
         assert!(matches!(

@@ -13,33 +13,67 @@ use core::fmt;
 use crate::hmac256::{HmacKey, HmacState, Sha256Stream, hmac, wipe};
 
 use crate::credentials::is_scope_part;
+use crate::inline::InlineStr;
 use crate::v4::scope::{CredentialScope, ScopeTexts, TERMINATOR};
 use crate::{Credentials, Error, SigningTime};
 
-/// A derived SigV4 signing key, bound to credentials and a credential scope.
+/// The longest access key id a key can hold: IAM's limit for `AccessKeyId`
+/// (16 to 128 characters).
+pub const MAX_ACCESS_KEY_ID_LEN: usize = 128;
+/// The longest region name a key can hold (AWS's are under 20 characters;
+/// S3-compatible stores choose their own).
+pub const MAX_REGION_LEN: usize = 64;
+/// The longest service signing name a key can hold (AWS's are under 30).
+pub const MAX_SERVICE_LEN: usize = 64;
+
+/// A derived SigV4 signing key, bound to an access key id and a credential
+/// scope. It owns what it holds (no lifetime, no allocation: the names live
+/// inline, up to [`MAX_ACCESS_KEY_ID_LEN`], [`MAX_REGION_LEN`] and
+/// [`MAX_SERVICE_LEN`] bytes), so a client can keep it in its own struct,
+/// share it between threads and clone it. Key material is wiped on drop
+/// (feature `zeroize`, default).
+///
+/// The session token is not part of the key (it does not enter the
+/// derivation): the signing functions take the [`Credentials`] beside the
+/// key and check that both name the same access key id.
 ///
 /// `Debug` shows the access key id and the scope, never key material.
+///
+/// ```
+/// use awsig::{Credentials, SigningTime, v4::SigningKey};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+/// let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// let key = SigningKey::derive(&creds, time, "us-east-1", "iam")?;
+/// assert_eq!(key.scope().to_string(), "20150830/us-east-1/iam/aws4_request");
+/// assert!(key.is_valid_at(time) && !key.is_valid_at(time.checked_add_seconds(86_400)?));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone)]
-pub struct SigningKey<'a> {
-    access_key_id: &'a str,
-    session_token: Option<&'a str>,
+pub struct SigningKey {
+    access_key_id: InlineStr<MAX_ACCESS_KEY_ID_LEN>,
+    region: InlineStr<MAX_REGION_LEN>,
+    service: InlineStr<MAX_SERVICE_LEN>,
+    date: crate::time::DateStamp,
     expires_at: Option<SigningTime>,
-    scope: CredentialScope<'a>,
     texts: ScopeTexts,
     mac: HmacKey,
 }
 
-impl<'a> SigningKey<'a> {
+impl SigningKey {
     /// Derives the key for the UTC day of `time`, `region` and `service`.
     ///
     /// # Errors
     /// [`Error::InvalidRegion`] / [`Error::InvalidService`] when empty or
-    /// holding `/`, `,`, `=`, `;`, whitespace or non-printable characters.
+    /// holding characters other than `A-Z a-z 0-9 - _ . ~`;
+    /// [`Error::NameTooLong`] past the inline capacities;
+    /// [`Error::CredentialsExpired`] when the credentials expire at or
+    /// before `time`.
     pub fn derive(
-        credentials: &Credentials<'a>,
+        credentials: &Credentials<'_>,
         time: SigningTime,
-        region: &'a str,
-        service: &'a str,
+        region: &str,
+        service: &str,
     ) -> Result<Self, Error> {
         if !is_scope_part(region) {
             return Err(Error::InvalidRegion);
@@ -47,6 +81,13 @@ impl<'a> SigningKey<'a> {
         if !is_scope_part(service) {
             return Err(Error::InvalidService);
         }
+        if credentials.expires_at().is_some_and(|e| time >= e) {
+            return Err(Error::CredentialsExpired);
+        }
+        let access_key_id =
+            InlineStr::new(credentials.access_key_id()).ok_or(Error::AccessKeyIdTooLong)?;
+        let region_text = InlineStr::new(region).ok_or(Error::NameTooLong)?;
+        let service_text = InlineStr::new(service).ok_or(Error::NameTooLong)?;
         let date = time.date_stamp();
         let mut k_date = hmac_aws4_secret(credentials.secret_access_key(), date.as_bytes());
         let mut k_region = hmac(&k_date, region.as_bytes());
@@ -62,35 +103,42 @@ impl<'a> SigningKey<'a> {
             service,
         };
         Ok(Self {
-            access_key_id: credentials.access_key_id(),
-            session_token: credentials.session_token(),
-            expires_at: credentials.expires_at(),
             texts: ScopeTexts::new(credentials.access_key_id(), &scope),
-            scope,
+            access_key_id,
+            region: region_text,
+            service: service_text,
+            date,
+            expires_at: credentials.expires_at(),
             mac,
         })
     }
 
     /// The access key id of the credentials.
     #[must_use]
-    pub fn access_key_id(&self) -> &'a str {
-        self.access_key_id
-    }
-
-    /// The session token of the credentials, if any.
-    #[must_use]
-    pub fn session_token(&self) -> Option<&'a str> {
-        self.session_token
+    pub fn access_key_id(&self) -> &str {
+        self.access_key_id.as_str()
     }
 
     /// The credential scope the key was derived for.
     #[must_use]
-    pub fn scope(&self) -> CredentialScope<'a> {
-        self.scope
+    pub fn scope(&self) -> CredentialScope<'_> {
+        CredentialScope {
+            date: self.date,
+            region: self.region.as_str(),
+            service: self.service.as_str(),
+        }
     }
 
-    pub(crate) fn scope_ref(&self) -> &CredentialScope<'a> {
-        &self.scope
+    pub(crate) fn date(&self) -> &crate::time::DateStamp {
+        &self.date
+    }
+
+    pub(crate) fn region(&self) -> &str {
+        self.region.as_str()
+    }
+
+    pub(crate) fn service(&self) -> &str {
+        self.service.as_str()
     }
 
     /// The scope and the `X-Amz-Credential` value, written once.
@@ -98,10 +146,11 @@ impl<'a> SigningKey<'a> {
         &self.texts
     }
 
-    /// Whether the key can sign at `time` (same UTC day).
+    /// Whether the key can sign at `time`: the same UTC day, and before the
+    /// credentials it came from expire.
     #[must_use]
     pub fn is_valid_at(&self, time: SigningTime) -> bool {
-        self.scope.date == time.date_stamp()
+        self.check_time(time).is_ok()
     }
 
     /// When the credentials the key came from expire, if they do.
@@ -111,7 +160,7 @@ impl<'a> SigningKey<'a> {
     }
 
     pub(crate) fn check_time(&self, time: SigningTime) -> Result<(), Error> {
-        if !self.is_valid_at(time) {
+        if self.date != time.date_stamp() {
             return Err(Error::KeyScopeMismatch);
         }
         if self.expires_at.is_some_and(|e| time >= e) {
@@ -132,12 +181,12 @@ impl<'a> SigningKey<'a> {
     }
 }
 
-impl fmt::Debug for SigningKey<'_> {
+impl fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SigningKey")
             .field("access_key_id", &self.access_key_id)
-            .field("session_token", &self.session_token.map(|_| "<redacted>"))
-            .field("scope", &self.scope)
+            .field("scope", &self.scope())
+            .field("expires_at", &self.expires_at)
             .field("key", &"<redacted>")
             .finish()
     }
@@ -224,6 +273,12 @@ mod tests {
         let k = SigningKey::derive(&c, t, "us-east-1", "s3").unwrap();
         let s = alloc::format!("{k:?}");
         assert!(s.contains("AKID") && !s.contains("SECRETSECRET") && !s.contains("TOKENTOKEN"));
+        let long = "r".repeat(MAX_REGION_LEN + 1);
+        assert_eq!(
+            SigningKey::derive(&c, t, &long, "s3").unwrap_err(),
+            Error::NameTooLong
+        );
+        assert!(SigningKey::derive(&c, t, &long[1..], "s3").is_ok());
         assert_eq!(
             SigningKey::derive(&c, t, "", "s3").unwrap_err(),
             Error::InvalidRegion

@@ -10,22 +10,26 @@
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html>.
 
 pub(crate) mod algorithm;
-pub mod cache;
-pub mod chunked;
-pub mod key;
-pub mod presign;
-pub mod scope;
-pub mod settings;
-pub mod sign;
-pub mod signature;
-pub mod string_to_sign;
+mod cache;
+pub(crate) mod chunked;
+pub(crate) mod key;
+pub(crate) mod presign;
+pub(crate) mod scope;
+mod settings;
+pub(crate) mod sign;
+pub(crate) mod signature;
+mod signer;
+pub(crate) mod string_to_sign;
 
 pub use cache::KeyCache;
+#[cfg(feature = "std")]
+pub use cache::SharedKeyCache;
 pub use chunked::{ChunkSigner, ChunkVerifier, ChunkedMode, MAX_CHUNK_HEADER, encoded_length};
-pub use key::SigningKey;
-pub use presign::{MAX_EXPIRES, Presigned, presign, presign_traced, presign_url};
+pub use key::{MAX_ACCESS_KEY_ID_LEN, MAX_REGION_LEN, MAX_SERVICE_LEN, SigningKey};
+pub use presign::{AUTH_PARAMETERS, MAX_EXPIRES, Presigned, presign, presign_url};
 pub use scope::CredentialScope;
 pub use settings::{SessionTokenMode, SigningSettings};
-pub use sign::{HeaderSignature, sign_headers, sign_headers_traced};
-pub use signature::{Signature, Trace};
+pub use sign::{HeaderSignature, sign_headers};
+pub use signature::Signature;
+pub use signer::{Key, Signer};
 pub use string_to_sign::ALGORITHM;

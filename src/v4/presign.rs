@@ -15,11 +15,12 @@ use crate::canonical::query::{Param, Value};
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
 use crate::canonical::{path, target::Target};
 use crate::encode::encode_into;
+use crate::output::Output;
 use crate::sink::{Discard, OutBuf, Sink};
-use crate::v4::algorithm::KeyKind;
-use crate::v4::signature::{NoTrace, Signature, Trace, Tracer, write_hex};
-use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
-use crate::{Error, Payload, Request, SigningTime};
+use crate::v4::signature::{NoTrace, Signature, Tracer, write_hex};
+use crate::v4::signer::{Key, Signer};
+use crate::v4::{SessionTokenMode, SigningSettings};
+use crate::{Error, Payload, Request};
 
 /// The longest validity of a presigned URL: 7 days.
 pub const MAX_EXPIRES: u32 = 604_800;
@@ -88,81 +89,77 @@ impl core::fmt::Display for Presigned<'_> {
 ///
 /// The path is written as sent; the query is the canonical query string.
 ///
+/// ```
+/// use awsig::{Credentials, Request, SigningTime, v4};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+/// let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// let key = v4::SigningKey::derive(&creds, time, "us-east-1", "service")?;
+/// let headers = [("Host", "example.amazonaws.com")];
+/// let mut buf = [0u8; 512];
+/// let target = v4::presign(&v4::Signer::new(&key, &creds, time)?, &Request::new("GET", "/?a=b", &headers), 60, &v4::SigningSettings::new(), &mut buf)?;
+/// assert!(target.as_str().starts_with("/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2F"));
+/// assert!(target.as_str().contains("&X-Amz-Expires=60&X-Amz-SignedHeaders=host&a=b&X-Amz-Signature="));
+/// # Ok::<(), awsig::Error>(())
+/// ```
+///
 /// # Errors
 /// Any input error (see [`Error`]), [`Error::ExpiresOutOfRange`] outside
 /// 1..=604800, [`Error::AuthParameterPresent`] when the request is presigned
-/// already, [`Error::BufferTooSmall`].
-pub fn presign<'o>(
-    key: &SigningKey<'_>,
-    time: SigningTime,
+/// already, [`Error::ExpiresAfterCredentials`], [`Error::BufferTooSmall`].
+pub fn presign<'o, K: Key>(
+    signer: &Signer<'_, K>,
     request: &Request<'_>,
     expires_in: u32,
     settings: &SigningSettings,
-    out: &'o mut [u8],
+    out: impl Into<Output<'o>>,
 ) -> Result<Presigned<'o>, Error> {
-    run::<_, _, true>(
-        key,
-        time,
+    let job = Job {
         request,
         expires_in,
         settings,
-        out,
-        Emit::TARGET,
-        &mut NoTrace,
-    )
+        emit: Emit::TARGET,
+    };
+    job.run_into::<_, true>(signer, out.into())
 }
 
-/// [`presign`], writing a whole URL: `https://` + the `Host` header + the target.
+/// [`presign`], writing a whole URL: the request's scheme (`https` unless
+/// [`Request::with_scheme`] says otherwise), `://`, the `Host` header, and
+/// the presigned target.
+///
+/// ```
+/// use awsig::{Credentials, Request, SigningTime, v4};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+/// let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+/// let headers = [("Host", "127.0.0.1:9000")];
+/// let request = Request::new("GET", "/bucket/key", &headers).with_scheme("http");
+/// let mut buf = [0u8; 512];
+/// let url = v4::presign_url(&v4::Signer::new(&key, &creds, time)?, &request, 60, &v4::SigningSettings::s3(), &mut buf)?;
+/// assert!(url.as_str().starts_with("http://127.0.0.1:9000/bucket/key?X-Amz-Algorithm="));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 ///
 /// # Errors
 /// As [`presign`].
-pub fn presign_url<'o>(
-    key: &SigningKey<'_>,
-    time: SigningTime,
+pub fn presign_url<'o, K: Key>(
+    signer: &Signer<'_, K>,
     request: &Request<'_>,
     expires_in: u32,
     settings: &SigningSettings,
-    out: &'o mut [u8],
+    out: impl Into<Output<'o>>,
 ) -> Result<Presigned<'o>, Error> {
-    run::<_, _, true>(
-        key,
-        time,
+    let job = Job {
         request,
         expires_in,
         settings,
-        out,
-        Emit {
-            scheme: Some("https"),
+        emit: Emit {
+            scheme: Some(request.scheme),
             host: None,
         },
-        &mut NoTrace,
-    )
-}
-
-/// [`presign`], copying the canonical request and the string to sign into
-/// `trace` as they are hashed.
-///
-/// # Errors
-/// As [`presign`]; [`Error::WriteFailed`] when a trace writer fails.
-pub fn presign_traced<'o>(
-    key: &SigningKey<'_>,
-    time: SigningTime,
-    request: &Request<'_>,
-    expires_in: u32,
-    settings: &SigningSettings,
-    out: &'o mut [u8],
-    trace: &mut Trace<'_>,
-) -> Result<Presigned<'o>, Error> {
-    run::<_, _, true>(
-        key,
-        time,
-        request,
-        expires_in,
-        settings,
-        out,
-        Emit::TARGET,
-        trace,
-    )
+    };
+    job.run_into::<_, true>(signer, out.into())
 }
 
 /// What [`run`] writes before the target, and where the host comes from.
@@ -181,28 +178,55 @@ impl Emit<'_> {
     };
 }
 
-/// Presigns `request`. `CHECK_TARGET` is false only for targets the crate
+/// What to presign, and how to write it.
+pub(crate) struct Job<'j> {
+    pub(crate) request: &'j Request<'j>,
+    pub(crate) expires_in: u32,
+    pub(crate) settings: &'j SigningSettings,
+    pub(crate) emit: Emit<'j>,
+}
+
+impl Job<'_> {
+    /// [`run`] with the trace the output asks for.
+    pub(crate) fn run_into<'o, K: Key, const CHECK_TARGET: bool>(
+        &self,
+        signer: &Signer<'_, K>,
+        out: Output<'o>,
+    ) -> Result<Presigned<'o>, Error> {
+        match out.trace {
+            None => run::<_, _, CHECK_TARGET>(signer, self, out.buf, &mut NoTrace),
+            Some(trace) => run::<_, _, CHECK_TARGET>(signer, self, out.buf, trace),
+        }
+    }
+}
+
+/// Presigns `job.request`. `CHECK_TARGET` is false only for targets the crate
 /// wrote itself with its encoder from checked parts (S3 bucket, object key
 /// and query: see [`Target::split`]), which are split, not checked again.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn run<'o, K: KeyKind, T: Tracer, const CHECK_TARGET: bool>(
-    key: &K,
-    time: SigningTime,
-    request: &Request<'_>,
-    expires_in: u32,
-    settings: &SigningSettings,
+fn run<'o, K: Key, T: Tracer, const CHECK_TARGET: bool>(
+    signer: &Signer<'_, K>,
+    job: &Job<'_>,
     out: &'o mut [u8],
-    emit: Emit<'_>,
     tracer: &mut T,
 ) -> Result<Presigned<'o>, Error> {
-    if !(1..=MAX_EXPIRES).contains(&expires_in) {
+    let Job {
+        request,
+        expires_in,
+        settings,
+        emit,
+    } = *job;
+    if settings.expires_param && !(1..=MAX_EXPIRES).contains(&expires_in) {
         return Err(Error::ExpiresOutOfRange);
     }
-    key.check_time(time)?;
+    let key = signer.key;
+    let time = signer.time;
     // A URL signed with temporary credentials stops working when they
     // expire, whatever X-Amz-Expires says: say so now rather than then.
-    let expires_in = match key.expires_at() {
-        Some(end) if time.unix_seconds() + i64::from(expires_in) > end.unix_seconds() => {
+    let expires_in = match signer.expires_at {
+        Some(end)
+            if settings.expires_param
+                && time.unix_seconds() + i64::from(expires_in) > end.unix_seconds() =>
+        {
             if !settings.clamp_expires_to_credentials {
                 return Err(Error::ExpiresAfterCredentials);
             }
@@ -214,7 +238,12 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer, const CHECK_TARGET: bool>(
     };
     check_method(request.method)?;
     let target = if CHECK_TARGET {
-        let target = Target::parse(request.target)?;
+        let target = if let Some(scheme) = emit.scheme {
+            check_scheme(scheme)?;
+            Target::parse_for_url(request.target)?
+        } else {
+            Target::parse(request.target)?
+        };
         path::check(target.path, settings.double_encode_path)?;
         target
     } else {
@@ -223,11 +252,16 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer, const CHECK_TARGET: bool>(
     let mut room = params::room(target.query);
     let mut query = Params::new_in(target.query, &mut room);
     query.read(target.query_offset, &AUTH_PARAMETERS)?;
-    let payload = match request.payload {
-        Payload::Body(_) if settings.presign_unsigned_payload => Payload::Unsigned,
+    // S3 presigned URLs sign `UNSIGNED-PAYLOAD` for a body (sent later),
+    // unless the request declares its own `x-amz-content-sha256`.
+    let given = match request.payload {
+        Payload::Body(b) if settings.presign_unsigned_payload && !b.is_empty() => Payload::Unsigned,
         other => other,
     };
-    let payload = PayloadHash::of(&payload)?;
+    let (mut payload, declared) = PayloadHash::of_request(&given, request.headers)?;
+    if !declared && settings.presign_unsigned_payload && matches!(given, Payload::Body(_)) {
+        payload = PayloadHash::of(&Payload::Unsigned)?;
+    }
     let host = Headers::check_with_host(request.headers, &[], emit.host)?;
     let given_host = [("host", host)];
     let headers = Headers::new(
@@ -244,7 +278,7 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer, const CHECK_TARGET: bool>(
     let expires = decimal(expires_in, &mut expires_buf);
     let date = time.date_stamp();
     let scope = key.scope(&date);
-    let token = key.session_token();
+    let token = signer.session_token;
     let signed_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
     // In canonical (byte) order, as the merge into the query expects;
     // built in place (no array of candidates copied over).
@@ -265,7 +299,9 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer, const CHECK_TARGET: bool>(
         },
     );
     add("&X-Amz-Date=", Value::Unreserved(amz_date.as_str()));
-    add("&X-Amz-Expires=", Value::Unreserved(expires));
+    if settings.expires_param {
+        add("&X-Amz-Expires=", Value::Unreserved(expires));
+    }
     if let Some(r) = key.region_set() {
         add("&X-Amz-Region-Set=", Value::Text(r));
     }
@@ -326,6 +362,18 @@ pub(crate) fn run<'o, K: KeyKind, T: Tracer, const CHECK_TARGET: bool>(
         signature_at,
         signature_end,
     })
+}
+
+/// RFC 3986 §3.1: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
+fn check_scheme(scheme: &str) -> Result<(), Error> {
+    let mut bytes = scheme.bytes();
+    let ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidScheme)
+    }
 }
 
 /// Writes `v` in decimal into `buf`, returning the digits.

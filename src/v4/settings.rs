@@ -38,6 +38,12 @@ pub struct SigningSettings {
     /// the URL's validity to the credentials' remaining lifetime instead of
     /// refusing with [`Error::ExpiresAfterCredentials`](crate::Error::ExpiresAfterCredentials).
     pub clamp_expires_to_credentials: bool,
+    /// Write and sign `X-Amz-Expires` in presigned URLs (on by default).
+    /// Off for AWS IoT Core's MQTT-over-WebSocket URLs, which carry no
+    /// expiry (the connection is checked once, when it opens); with
+    /// [`SessionTokenMode::AppendedUnsigned`] it gives what aws-c-auth signs
+    /// for them (no expiration, `omit_session_token`).
+    pub expires_param: bool,
 }
 
 impl Default for SigningSettings {
@@ -57,6 +63,7 @@ impl SigningSettings {
             session_token: SessionTokenMode::Signed,
             presign_unsigned_payload: false,
             clamp_expires_to_credentials: false,
+            expires_param: true,
         }
     }
 
@@ -72,6 +79,7 @@ impl SigningSettings {
             session_token: SessionTokenMode::Signed,
             presign_unsigned_payload: true,
             clamp_expires_to_credentials: false,
+            expires_param: true,
         }
     }
 
@@ -119,6 +127,24 @@ impl SigningSettings {
     pub const fn clamp_expires_to_credentials(mut self, on: bool) -> Self {
         self.clamp_expires_to_credentials = on;
         self
+    }
+
+    /// With or without `X-Amz-Expires` in presigned URLs (`expires_in` is
+    /// then neither checked nor written).
+    #[must_use]
+    pub const fn expires_param(mut self, on: bool) -> Self {
+        self.expires_param = on;
+        self
+    }
+
+    /// The settings AWS IoT Core wants for a presigned MQTT-over-WebSocket
+    /// URL (service `iotdevicegateway`): no `X-Amz-Expires`, and the session
+    /// token appended after signing.
+    #[must_use]
+    pub const fn iot_websocket() -> Self {
+        Self::new()
+            .expires_param(false)
+            .session_token(SessionTokenMode::AppendedUnsigned)
     }
 
     /// With the session token signed or appended unsigned.

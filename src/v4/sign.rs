@@ -11,12 +11,13 @@ use crate::canonical::params::{self, Params};
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
 use crate::canonical::{path, target::Target};
+use crate::output::Output;
 use crate::sink::{OutBuf, Sink};
 use crate::time::AmzDate;
-use crate::v4::algorithm::KeyKind;
-use crate::v4::signature::{NoTrace, Signature, Trace, Tracer, write_hex};
-use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
-use crate::{Error, Request, SigningTime};
+use crate::v4::signature::{NoTrace, Signature, Tracer, write_hex};
+use crate::v4::signer::{Key, Signer};
+use crate::v4::{SessionTokenMode, SigningSettings};
+use crate::{Error, Request};
 
 /// The headers to add to a request signed with the `Authorization` header.
 ///
@@ -105,53 +106,57 @@ impl core::fmt::Debug for HeaderSignature<'_, '_> {
 /// value is written into `out` (a few hundred bytes: the credential scope,
 /// the signed header names and the signature).
 ///
-/// # Errors
-/// Any input error (see [`Error`]), [`Error::KeyScopeMismatch`] when `time`
-/// is not on the key's day, [`Error::BufferTooSmall`].
-pub fn sign_headers<'o, 'a>(
-    key: &'a SigningKey<'_>,
-    time: SigningTime,
-    request: &Request<'_>,
-    settings: &SigningSettings,
-    out: &'o mut [u8],
-) -> Result<HeaderSignature<'o, 'a>, Error> {
-    sign(key, time, request, settings, out, &mut NoTrace)
-}
-
-/// [`sign_headers`], copying the canonical request and the string to sign
-/// into `trace` as they are hashed.
+/// ```
+/// use awsig::{Credentials, Request, SigningTime, v4};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+/// let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// let key = v4::SigningKey::derive(&creds, time, "us-east-1", "service")?;
+/// let headers = [("Host", "example.amazonaws.com")];
+/// let request = Request::new("GET", "/", &headers);
+/// let mut buf = [0u8; 512];
+/// let signed = v4::sign_headers(&v4::Signer::new(&key, &creds, time)?, &request, &v4::SigningSettings::new(), &mut buf)?;
+/// // AWS's get-vanilla example:
+/// assert_eq!(signed.signature().as_str(), "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31");
+/// assert_eq!(signed.x_amz_date(), "20150830T123600Z");
+/// # Ok::<(), awsig::Error>(())
+/// ```
 ///
 /// # Errors
-/// As [`sign_headers`]; [`Error::WriteFailed`] when a trace writer fails.
-pub fn sign_headers_traced<'o, 'a>(
-    key: &'a SigningKey<'_>,
-    time: SigningTime,
+/// Any input error (see [`Error`]), [`Error::BufferTooSmall`].
+pub fn sign_headers<'o, 'a, K: Key>(
+    signer: &Signer<'a, K>,
     request: &Request<'_>,
     settings: &SigningSettings,
-    out: &'o mut [u8],
-    trace: &mut Trace<'_>,
+    out: impl Into<Output<'o>>,
 ) -> Result<HeaderSignature<'o, 'a>, Error> {
-    sign(key, time, request, settings, out, trace)
+    let out = out.into();
+    match out.trace {
+        None => sign(signer, request, settings, out.buf, &mut NoTrace),
+        Some(trace) => sign(signer, request, settings, out.buf, trace),
+    }
 }
 
-pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
-    key: &'a K,
-    time: SigningTime,
+pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
+    signer: &Signer<'a, K>,
     request: &Request<'_>,
     settings: &SigningSettings,
     out: &'o mut [u8],
     tracer: &mut T,
 ) -> Result<HeaderSignature<'o, 'a>, Error> {
-    key.check_time(time)?;
+    let key = signer.key;
+    let time = signer.time;
     check_method(request.method)?;
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;
     let mut room = params::room(target.query);
     let mut params = Params::new_in(target.query, &mut room);
     params.read(target.query_offset, &[])?;
-    let payload = PayloadHash::of(&request.payload)?;
+    let (payload, declared) = PayloadHash::of_request(&request.payload, request.headers)?;
+    // The caller's own `x-amz-content-sha256` is signed as it is, not added.
+    let add_content_sha256 = settings.content_sha256_header && !declared;
     let amz_date = time.amz_date();
-    let token = key.session_token();
+    let token = signer.session_token;
 
     let mut added = [("", ""); 4];
     let mut n = 0;
@@ -166,7 +171,7 @@ pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
     if let Some(t) = signed_token {
         add("x-amz-security-token", t);
     }
-    if settings.content_sha256_header {
+    if add_content_sha256 {
         add("x-amz-content-sha256", payload.as_str());
     }
     let region_set = key.region_set();
@@ -178,7 +183,7 @@ pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
     let mut refused = ["x-amz-date", "", "", ""];
     let mut n_refused = 1;
     for (name, on) in [
-        ("x-amz-content-sha256", settings.content_sha256_header),
+        ("x-amz-content-sha256", add_content_sha256),
         ("x-amz-security-token", token.is_some()),
         ("x-amz-region-set", region_set.is_some()),
     ] {
@@ -229,7 +234,7 @@ pub(crate) fn sign<'o, 'a, K: KeyKind, T: Tracer>(
         x_amz_date: amz_date,
         security_token: token,
         region_set,
-        content_sha256: settings.content_sha256_header.then_some(payload),
+        content_sha256: add_content_sha256.then_some(payload),
         signature_at,
     })
 }

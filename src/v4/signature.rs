@@ -7,6 +7,7 @@ use core::fmt;
 use crate::canonical::payload::hex64;
 use crate::canonical::request::{CanonicalRequest, Copies};
 use crate::hmac256::Sha256Stream;
+use crate::output::Trace;
 use crate::sink::{FmtSink, Sink, Tee};
 use crate::time::AmzDate;
 use crate::v4::algorithm::{KeyKind, ScopeParts};
@@ -73,16 +74,6 @@ impl fmt::Debug for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Signature({})", self.as_str())
     }
-}
-
-/// Where to copy the canonical request and the string to sign while they
-/// are hashed, to see what was signed. Both are produced by the very code
-/// that feeds the hash.
-pub struct Trace<'w> {
-    /// Receives the canonical request.
-    pub canonical_request: &'w mut dyn fmt::Write,
-    /// Receives the string to sign.
-    pub string_to_sign: &'w mut dyn fmt::Write,
 }
 
 /// Writes a signature's bytes (`KeyKind::Raw`) in lowercase hex.

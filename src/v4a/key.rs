@@ -18,9 +18,11 @@ use sha2::{Digest, Sha256};
 
 use crate::credentials::is_scope_part;
 use crate::hmac256::{HmacKey, wipe};
+use crate::inline::InlineStr;
 use crate::time::DateStamp;
 use crate::v4::algorithm::{KeyKind, ScopeParts};
 use crate::v4::key::hmac_key_with_prefix;
+use crate::v4::{MAX_ACCESS_KEY_ID_LEN, MAX_SERVICE_LEN};
 use crate::{Credentials, Error, SigningTime};
 
 const LABEL: &[u8] = b"AWS4-ECDSA-P256-SHA256";
@@ -31,41 +33,51 @@ const N_MINUS_TWO: [u8; 32] = [
     0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x4f,
 ];
 
+/// The longest region set a SigV4a key can hold (`us-east-1,us-west-2,...`).
+pub const MAX_REGION_SET_LEN: usize = 256;
+
 /// A SigV4a signing key with the service and region set it signs for.
 ///
 /// Deriving costs one HMAC per counter value and a scalar multiplication:
-/// derive once per credentials and reuse. `Debug` shows no key material,
-/// and the private scalar is zeroed when dropped.
+/// derive once per credentials and reuse. Like [`crate::v4::SigningKey`] it
+/// owns what it holds (no lifetime, no allocation) and takes the session
+/// token from the credentials given when signing. `Debug` shows no key
+/// material, and the private scalar is zeroed when dropped.
 #[derive(Clone)]
-pub struct V4aSigningKey<'a> {
-    access_key_id: &'a str,
-    session_token: Option<&'a str>,
+pub struct V4aSigningKey {
+    access_key_id: InlineStr<MAX_ACCESS_KEY_ID_LEN>,
     expires_at: Option<SigningTime>,
-    service: &'a str,
-    region_set: &'a str,
+    service: InlineStr<MAX_SERVICE_LEN>,
+    region_set: InlineStr<MAX_REGION_SET_LEN>,
     key: EcdsaKey,
 }
 
-impl<'a> V4aSigningKey<'a> {
+impl V4aSigningKey {
     /// Derives the key of `credentials`, to sign for `service` in the
     /// regions of `region_set` (`us-east-1,us-west-2`, `*`, `us-*`).
+    /// The arguments come in the order of [`crate::v4::SigningKey::derive`]
+    /// (regions, then service).
     ///
     /// # Errors
     /// [`Error::InvalidService`]; [`Error::InvalidRegion`] for an empty
-    /// region set or one with characters other than `a-z 0-9 - * ,`.
+    /// region set or one with characters other than `a-z 0-9 - * ,`;
+    /// [`Error::AccessKeyIdTooLong`] / [`Error::NameTooLong`] past the
+    /// inline capacities.
     pub fn derive(
-        credentials: &Credentials<'a>,
-        service: &'a str,
-        region_set: &'a str,
+        credentials: &Credentials<'_>,
+        region_set: &str,
+        service: &str,
     ) -> Result<Self, Error> {
         if !is_scope_part(service) {
             return Err(Error::InvalidService);
         }
-        check_region_set(region_set)?;
+        let region_set = checked_region_set(region_set)?;
+        let access_key_id =
+            InlineStr::new(credentials.access_key_id()).ok_or(Error::AccessKeyIdTooLong)?;
+        let service = InlineStr::new(service).ok_or(Error::NameTooLong)?;
         let key = derive_key(credentials.access_key_id(), credentials.secret_access_key())?;
         Ok(Self {
-            access_key_id: credentials.access_key_id(),
-            session_token: credentials.session_token(),
+            access_key_id,
             expires_at: credentials.expires_at(),
             service,
             region_set,
@@ -76,11 +88,11 @@ impl<'a> V4aSigningKey<'a> {
     /// The same key for another region set (no new derivation).
     ///
     /// # Errors
-    /// [`Error::InvalidRegion`] as in [`V4aSigningKey::derive`].
-    pub fn with_region_set(&self, region_set: &'a str) -> Result<Self, Error> {
-        check_region_set(region_set)?;
+    /// [`Error::InvalidRegion`] / [`Error::NameTooLong`] as in
+    /// [`V4aSigningKey::derive`].
+    pub fn with_region_set(&self, region_set: &str) -> Result<Self, Error> {
         Ok(Self {
-            region_set,
+            region_set: checked_region_set(region_set)?,
             ..self.clone()
         })
     }
@@ -100,28 +112,33 @@ impl<'a> V4aSigningKey<'a> {
 
     /// The access key id.
     #[must_use]
-    pub fn access_key_id(&self) -> &'a str {
-        self.access_key_id
+    pub fn access_key_id(&self) -> &str {
+        self.access_key_id.as_str()
     }
 
     /// The region set signed in `X-Amz-Region-Set`.
     #[must_use]
-    pub fn region_set(&self) -> &'a str {
-        self.region_set
+    pub fn region_set(&self) -> &str {
+        self.region_set.as_str()
     }
 
     /// The service signing name.
     #[must_use]
-    pub fn service(&self) -> &'a str {
-        self.service
+    pub fn service(&self) -> &str {
+        self.service.as_str()
+    }
+
+    /// When the credentials the key came from expire, if they do.
+    #[must_use]
+    pub fn expires_at(&self) -> Option<SigningTime> {
+        self.expires_at
     }
 }
 
-impl fmt::Debug for V4aSigningKey<'_> {
+impl fmt::Debug for V4aSigningKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("V4aSigningKey")
             .field("access_key_id", &self.access_key_id)
-            .field("session_token", &self.session_token.map(|_| "<redacted>"))
             .field("service", &self.service)
             .field("region_set", &self.region_set)
             .field("key", &"<redacted>")
@@ -129,16 +146,15 @@ impl fmt::Debug for V4aSigningKey<'_> {
     }
 }
 
-fn check_region_set(set: &str) -> Result<(), Error> {
+fn checked_region_set(set: &str) -> Result<InlineStr<MAX_REGION_SET_LEN>, Error> {
     let ok = !set.is_empty()
         && set.bytes().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'*' | b',')
         });
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::InvalidRegion)
+    if !ok {
+        return Err(Error::InvalidRegion);
     }
+    InlineStr::new(set).ok_or(Error::NameTooLong)
 }
 
 /// The counter-mode KDF of the module docs.
@@ -172,7 +188,7 @@ fn derive_key(access_key_id: &str, secret: &str) -> Result<EcdsaKey, Error> {
     Err(Error::InvalidAccessKeyId)
 }
 
-impl KeyKind for V4aSigningKey<'_> {
+impl KeyKind for V4aSigningKey {
     type State = Sha256;
     type Raw = DerSignature;
 
@@ -181,11 +197,7 @@ impl KeyKind for V4aSigningKey<'_> {
     }
 
     fn access_key_id(&self) -> &str {
-        self.access_key_id
-    }
-
-    fn session_token(&self) -> Option<&str> {
-        self.session_token
+        self.access_key_id.as_str()
     }
 
     fn expires_at(&self) -> Option<SigningTime> {
@@ -200,11 +212,11 @@ impl KeyKind for V4aSigningKey<'_> {
     }
 
     fn scope<'s>(&'s self, date: &'s DateStamp) -> ScopeParts<'s> {
-        ScopeParts::new(date, None, self.service)
+        ScopeParts::new(date, None, self.service.as_str())
     }
 
     fn region_set(&self) -> Option<&str> {
-        Some(self.region_set)
+        Some(self.region_set.as_str())
     }
 
     fn start(&self) -> Sha256 {
@@ -255,7 +267,9 @@ mod tests {
             None,
         )
         .unwrap();
-        let key = V4aSigningKey::derive(&creds, "service", "us-east-1").unwrap();
+        let key = V4aSigningKey::derive(&creds, "us-east-1", "service").unwrap();
+        // Regions first, then the service, as `SigningKey::derive`.
+        assert_eq!((key.region_set(), key.service()), ("us-east-1", "service"));
         let (x, y) = key.public_key();
         assert_eq!(
             hex_string(&x),

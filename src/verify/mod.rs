@@ -22,7 +22,8 @@
 //! let key = v4::SigningKey::derive(&creds, t, "us-east-1", "sqs")?;
 //! let headers = [("Host", "sqs.us-east-1.amazonaws.com")];
 //! let mut buf = [0u8; 1024];
-//! let url = v4::presign(&key, t, &Request::new("GET", "/?Action=ListQueues", &headers), 300, &Default::default(), &mut buf)?;
+//! let signer = v4::Signer::new(&key, &creds, t)?;
+//! let url = v4::presign(&signer, &Request::new("GET", "/?Action=ListQueues", &headers), 300, &Default::default(), &mut buf)?;
 //!
 //! // ...and a server verifies, a minute later.
 //! let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));

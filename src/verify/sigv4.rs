@@ -309,7 +309,7 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
                 let credentials = Credentials::new(c.access_key_id, secret_key, None)
                     .map_err(|_| Rejection::MalformedCredential)?;
                 // The region set is only added when signing; any valid one does here.
-                let key = crate::v4a::V4aSigningKey::derive(&credentials, c.service, "*")
+                let key = crate::v4a::V4aSigningKey::derive(&credentials, "*", c.service)
                     .map_err(|_| Rejection::MalformedCredential)?;
                 signature_matches(&key, claimed, &canonical)
             }
@@ -383,9 +383,6 @@ impl KeyKind for V4aVerifyOnly {
     }
     fn access_key_id(&self) -> &str {
         ""
-    }
-    fn session_token(&self) -> Option<&str> {
-        None
     }
     fn expires_at(&self) -> Option<SigningTime> {
         None
