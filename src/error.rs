@@ -7,6 +7,8 @@
 
 use core::fmt;
 
+use crate::verify::Rejection;
+
 /// Everything that can go wrong while signing, presigning or verifying.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -115,6 +117,9 @@ pub enum Error {
     /// An aws-chunked step out of order (a chunk after the final one, a
     /// trailer before it or without a trailer mode).
     ChunkedStateError,
+    /// Verification refused the request's authentication (wrong signature,
+    /// expired URL, unknown access key, ...); see [`Error::rejection`].
+    Rejected(Rejection),
 }
 
 impl Error {
@@ -156,7 +161,30 @@ impl Error {
             | Error::InvalidChunkSize
             | Error::InvalidSignature
             | Error::ChunkedStateError => "bad_case",
+            Error::Rejected(r) => r.kind(),
         }
+    }
+
+    /// The [`Rejection`] when verification refused the request's
+    /// authentication, `None` for every other error (a malformed request,
+    /// or a signing error).
+    ///
+    /// A server answers a rejection with 403 Forbidden and a malformed
+    /// request with 400 Bad Request (S3 answers 400 to some malformed
+    /// authentication too, `AuthorizationHeaderMalformed`: match the
+    /// [`Rejection`] for a finer mapping).
+    #[must_use]
+    pub const fn rejection(&self) -> Option<Rejection> {
+        match self {
+            Error::Rejected(r) => Some(*r),
+            _ => None,
+        }
+    }
+}
+
+impl From<Rejection> for Error {
+    fn from(r: Rejection) -> Self {
+        Error::Rejected(r)
     }
 }
 
@@ -264,6 +292,7 @@ impl fmt::Display for Error {
             Error::ChunkedStateError => f.write_str(
                 "aws-chunked steps out of order: chunks, then the final empty chunk, then the trailer (trailer modes only)",
             ),
+            Error::Rejected(r) => fmt::Display::fmt(r, f),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! not refused.
 
 use awsig::v4::{self, Signer, SigningKey, SigningSettings};
+use awsig::verify::{self, Policy, Rejection, Secret, Verified};
 use awsig::{Credentials, Error, Output, Payload, Request, SigningTime, Trace, s3, v2};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -509,6 +510,7 @@ fn errors_never_show_secrets() {
         Error::InvalidChunkSize,
         Error::ChunkedStateError,
         Error::InvalidSignature,
+        Error::Rejected(Rejection::SignatureMismatch),
     ];
     for e in all {
         let text = format!("{e} {e:?}");
@@ -545,4 +547,90 @@ fn presigned_urls_do_not_outlive_their_credentials() {
     let just_before =
         Signer::new(&key, &temporary, expiry.checked_add_seconds(-1).unwrap()).unwrap();
     assert!(v4::sign_headers(&just_before, &req, &SigningSettings::new(), &mut buf).is_ok());
+}
+
+/// Signing and verifying fail with the one `Error`: `?` takes both, and a
+/// server's own `Rejection` converts into it.
+#[test]
+fn signing_and_verification_share_one_error() {
+    fn server_policy(v: &Verified<'_>) -> Result<(), Rejection> {
+        match v.region {
+            Some("us-east-1") => Ok(()),
+            _ => Err(Rejection::WrongRegion),
+        }
+    }
+    fn sign_then_verify(target: &str, expires_in: u32, now: SigningTime) -> Result<String, Error> {
+        let mut buf = [0u8; 2048];
+        let req = Request::new("GET", target, &HOST);
+        let creds = creds();
+        let key = key();
+        let url = v4::presign(
+            &Signer::new(&key, &creds, time())?,
+            &req,
+            expires_in,
+            &SigningSettings::new(),
+            &mut buf,
+        )?;
+        let lookup = |k: &str| (k == "AKIDEXAMPLE").then_some(Secret::new(SECRET, Some(TOKEN)));
+        let received = Request::new("GET", url.as_str(), &HOST);
+        let verified = verify::verify(&received, &lookup, &Policy::new(now))?;
+        server_policy(&verified)?;
+        Ok(verified.access_key_id.to_owned())
+    }
+
+    let ok = sign_then_verify("/?a=b", 300, time());
+    assert_eq!(ok.as_deref(), Ok("AKIDEXAMPLE"));
+    // A signing error, through `?`.
+    let e = sign_then_verify("/?a=b", 0, time()).unwrap_err();
+    assert_eq!(e, Error::ExpiresOutOfRange);
+    assert_eq!((e.kind(), e.rejection()), ("expires_range", None));
+    // A verification failure, through `?`.
+    let late = time().checked_add_seconds(301).unwrap();
+    let e = sign_then_verify("/?a=b", 300, late).unwrap_err();
+    assert_eq!(e, Error::Rejected(Rejection::Expired));
+    assert_eq!(
+        (e.kind(), e.rejection()),
+        ("expired", Some(Rejection::Expired))
+    );
+    assert_eq!(e.to_string(), Rejection::Expired.to_string());
+
+    // A malformed request is refused with the plain error, under its own word.
+    let lookup = |_: &str| None::<Secret<'static>>;
+    let policy = Policy::new(time());
+    let e = verify::verify(&Request::new("GET", "/a\tb", &HOST), &lookup, &policy).unwrap_err();
+    assert_eq!(e, Error::InvalidTargetByte { byte: b'\t', at: 2 });
+    assert_eq!((e.kind(), e.rejection()), ("bad_target", None));
+
+    // Every rejection keeps its word, and comes back out.
+    let e = Error::from(Rejection::SignatureMismatch);
+    assert_eq!(e.kind(), "signature_mismatch");
+    assert_eq!(e.rejection(), Some(Rejection::SignatureMismatch));
+    for r in [
+        Rejection::MissingAuthentication,
+        Rejection::AmbiguousAuthentication,
+        Rejection::UnsupportedAlgorithm,
+        Rejection::MalformedAuthorization,
+        Rejection::DuplicateAuthParameter,
+        Rejection::MissingAuthParameter,
+        Rejection::MalformedCredential,
+        Rejection::MalformedDate,
+        Rejection::ScopeDateMismatch,
+        Rejection::WrongRegion,
+        Rejection::WrongService,
+        Rejection::MalformedSignedHeaders,
+        Rejection::SignedHeaderMissing,
+        Rejection::BadExpires,
+        Rejection::MalformedSignature,
+        Rejection::UnknownAccessKey,
+        Rejection::SessionTokenMismatch,
+        Rejection::RequestTimeTooSkewed,
+        Rejection::Expired,
+        Rejection::NotYetValid,
+        Rejection::PayloadHashMismatch,
+        Rejection::SignatureMismatch,
+    ] {
+        let e = Error::from(r);
+        assert_eq!((e.kind(), e.rejection()), (r.kind(), Some(r)));
+        assert_eq!(e.to_string(), r.to_string());
+    }
 }

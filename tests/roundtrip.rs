@@ -2,8 +2,8 @@
 //! component makes it fail.
 
 use awsig::v4::{self, Signer, SigningKey, SigningSettings};
-use awsig::verify::{self, Policy, Rejection, Secret};
-use awsig::{Credentials, Payload, Request, SigningTime};
+use awsig::verify::{self, Policy, Secret};
+use awsig::{Credentials, Error, Payload, Request, SigningTime};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use proptest::prelude::*;
 
@@ -149,7 +149,7 @@ fn check(
     target: &str,
     headers: &[(String, String)],
     secret: &str,
-) -> Result<(), Rejection> {
+) -> Result<(), Error> {
     let hs: Vec<(&str, &str)> = headers
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))

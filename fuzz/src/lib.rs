@@ -620,7 +620,7 @@ pub fn sign_case(case: &Case) {
 }
 
 /// Rejections the verifier may give a request the signer signed, and why.
-fn excused(case: &Case, produced: &Produced, rejection: Rejection) -> bool {
+fn excused(case: &Case, produced: &Produced, rejection: Error) -> bool {
     let has_header = |name: &str| {
         case.headers
             .iter()
@@ -632,31 +632,32 @@ fn excused(case: &Case, produced: &Produced, rejection: Rejection) -> bool {
     match rejection {
         // The query also says "X-Amz-Algorithm": both header and query
         // authentication, which the verifier refuses as ambiguous.
-        Rejection::AmbiguousAuthentication => {
+        Error::Rejected(Rejection::AmbiguousAuthentication) => {
             query_param(&produced.target, "X-Amz-Algorithm").is_some()
         }
         // The caller's own x-amz-security-token header without a session
         // token in the credentials: the server expects none.
-        Rejection::SessionTokenMismatch => {
+        Error::Rejected(Rejection::SessionTokenMismatch) => {
             case.token.is_none() && has_header("x-amz-security-token")
         }
         // The caller's own x-amz-content-sha256 header: it declares the body
         // to the verifier, and may not match it or what was signed.
-        Rejection::PayloadHashMismatch
-        | Rejection::SignatureMismatch
-        | Rejection::Request(Error::InvalidPayloadHash) => {
+        Error::Rejected(Rejection::PayloadHashMismatch | Rejection::SignatureMismatch)
+        | Error::InvalidPayloadHash => {
             !case.settings().content_sha256_header && has_header("x-amz-content-sha256")
         }
         // Two caller headers the verifier reads as authentication.
-        Rejection::DuplicateAuthParameter => ["x-amz-security-token", "x-amz-content-sha256"]
-            .iter()
-            .any(|h| {
-                case.headers
-                    .iter()
-                    .filter(|(n, _)| n.eq_ignore_ascii_case(h))
-                    .count()
-                    > 1
-            }),
+        Error::Rejected(Rejection::DuplicateAuthParameter) => {
+            ["x-amz-security-token", "x-amz-content-sha256"]
+                .iter()
+                .any(|h| {
+                    case.headers
+                        .iter()
+                        .filter(|(n, _)| n.eq_ignore_ascii_case(h))
+                        .count()
+                        > 1
+                })
+        }
         _ => false,
     }
 }
@@ -1809,7 +1810,7 @@ fn check_verdict(
     received: &Received,
     payload: Payload<'_>,
     policy: &Policy<'_>,
-) -> Result<(), Rejection> {
+) -> Result<(), Error> {
     let headers: Vec<(&str, &str)> = received
         .headers
         .iter()

@@ -356,19 +356,19 @@ impl<'k> ChunkVerifier<'k> {
     /// received trailing headers.
     ///
     /// # Errors
-    /// [`Rejection::SignatureMismatch`]; [`Rejection::Request`] for malformed
-    /// trailers or a call out of order.
+    /// [`Error::Rejected`] with [`Rejection::SignatureMismatch`]; the
+    /// [`Error`] for malformed trailers or a call out of order.
     pub fn verify_trailer(
         &mut self,
         trailers: &[(&str, &str)],
         claimed: &str,
-    ) -> Result<(), Rejection> {
+    ) -> Result<(), Error> {
         if self.failed
             || !self.signer.finished
             || self.signer.mode != ChunkedMode::SignedWithTrailer
         {
             self.failed = true;
-            return Err(Rejection::Request(Error::ChunkedStateError));
+            return Err(Error::ChunkedStateError);
         }
         for (name, value) in trailers {
             check_trailer(name, value)?;
@@ -380,7 +380,7 @@ impl<'k> ChunkVerifier<'k> {
             Ok(())
         } else {
             self.failed = true;
-            Err(Rejection::SignatureMismatch)
+            Err(Rejection::SignatureMismatch.into())
         }
     }
 
@@ -388,21 +388,22 @@ impl<'k> ChunkVerifier<'k> {
     /// Once a chunk is refused, every later chunk is too: the chain is broken.
     ///
     /// # Errors
-    /// [`Rejection::SignatureMismatch`]; [`Rejection::MalformedSignature`].
-    pub fn verify_chunk(&mut self, data: &[u8], claimed: &str) -> Result<(), Rejection> {
+    /// [`Error::Rejected`] with [`Rejection::SignatureMismatch`] or
+    /// [`Rejection::MalformedSignature`].
+    pub fn verify_chunk(&mut self, data: &[u8], claimed: &str) -> Result<(), Error> {
         if self.failed {
-            return Err(Rejection::SignatureMismatch);
+            return Err(Rejection::SignatureMismatch.into());
         }
         if claimed.len() != 64 {
             self.failed = true;
-            return Err(Rejection::MalformedSignature);
+            return Err(Rejection::MalformedSignature.into());
         }
         let expected = self.signer.sign_chunk(data)?;
         if ct_eq(expected.as_str().as_bytes(), claimed.as_bytes()) {
             Ok(())
         } else {
             self.failed = true;
-            Err(Rejection::SignatureMismatch)
+            Err(Rejection::SignatureMismatch.into())
         }
     }
 }
@@ -491,11 +492,11 @@ mod tests {
         tampered[100] = b'b';
         assert_eq!(
             verifier.verify_chunk(&tampered, want[0]),
-            Err(Rejection::SignatureMismatch)
+            Err(Error::Rejected(Rejection::SignatureMismatch))
         );
         assert_eq!(
             verifier.verify_chunk(&body[65_536..], want[1]),
-            Err(Rejection::SignatureMismatch)
+            Err(Error::Rejected(Rejection::SignatureMismatch))
         );
     }
 
@@ -599,7 +600,7 @@ mod tests {
         w.verify_chunk(b"", final_sig.as_str()).unwrap();
         assert_eq!(
             w.verify_trailer(&[("x-amz-checksum-crc32", "AAAAAA==")], &sig(&ta)),
-            Err(Rejection::SignatureMismatch)
+            Err(Error::Rejected(Rejection::SignatureMismatch))
         );
         // A trailer signer that failed on a small buffer can retry.
         let mut c = ChunkSigner::new(

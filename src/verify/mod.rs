@@ -28,9 +28,39 @@
 //! // ...and a server verifies, a minute later.
 //! let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
 //! let now = t.checked_add_seconds(60)?;
-//! let ok = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &Policy::new(now)).unwrap();
+//! let ok = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &Policy::new(now))?;
 //! assert_eq!(ok.access_key_id, "AKIDEXAMPLE");
 //! # Ok::<(), awsig::Error>(())
+//! ```
+//!
+//! Verification fails with the crate's one [`Error`]: [`Error::Rejected`]
+//! when the request's authentication is refused (a wrong signature, an
+//! expired URL, an unknown access key, ...: answer 403), any other variant
+//! when the request itself is malformed (answer 400).
+//! [`Error::rejection`] tells the two apart:
+//!
+//! ```
+//! use awsig::verify::{self, Policy, Rejection, Secret};
+//! use awsig::{Error, Request, SigningTime};
+//!
+//! fn status(result: Result<verify::Verified<'_>, Error>) -> u16 {
+//!     match result {
+//!         Ok(_) => 200,
+//!         Err(e) if e.rejection().is_some() => 403,
+//!         Err(_) => 400,
+//!     }
+//! }
+//!
+//! let lookup = |_: &str| None::<Secret<'static>>;
+//! let policy = Policy::new(SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?);
+//! let headers = [("Host", "example.com")];
+//! let unsigned = verify::verify(&Request::new("GET", "/", &headers), &lookup, &policy);
+//! assert_eq!(unsigned.unwrap_err().rejection(), Some(Rejection::MissingAuthentication));
+//! assert_eq!(status(unsigned), 403);
+//! let malformed = verify::verify(&Request::new("GET", "/a\tb", &headers), &lookup, &policy);
+//! assert_eq!(malformed.unwrap_err(), Error::InvalidTargetByte { byte: b'\t', at: 2 });
+//! assert_eq!(status(malformed), 400);
+//! # Ok::<(), Error>(())
 //! ```
 
 mod ct;
@@ -46,12 +76,11 @@ use crate::canonical::target::Target;
 use crate::v4::SigningSettings;
 use crate::{Error, Request, SigningTime};
 
-/// Why a request is refused.
+/// Why a request's authentication is refused; returned as
+/// [`Error::Rejected`], and by [`Error::rejection`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rejection {
-    /// The request itself is malformed (target, headers, payload hash).
-    Request(Error),
     /// No `Authorization` header, no `X-Amz-Algorithm` and no SigV2 `Signature`.
     MissingAuthentication,
     /// Both an `Authorization` header and query authentication.
@@ -104,7 +133,6 @@ impl Rejection {
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {
-            Rejection::Request(e) => e.kind(),
             Rejection::MissingAuthentication => "missing_authentication",
             Rejection::AmbiguousAuthentication => "ambiguous_authentication",
             Rejection::UnsupportedAlgorithm => "unsupported_algorithm",
@@ -131,51 +159,40 @@ impl Rejection {
     }
 }
 
-impl From<Error> for Rejection {
-    fn from(e: Error) -> Self {
-        Rejection::Request(e)
-    }
-}
-
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Rejection::Request(e) => write!(f, "malformed request: {e}"),
-            other => f.write_str(match other {
-                Rejection::MissingAuthentication => "the request carries no signature",
-                Rejection::AmbiguousAuthentication => {
-                    "the request is signed both in a header and in the query"
-                }
-                Rejection::UnsupportedAlgorithm => "unsupported signing algorithm",
-                Rejection::MalformedAuthorization => "the Authorization header is malformed",
-                Rejection::DuplicateAuthParameter => "an authentication parameter appears twice",
-                Rejection::MissingAuthParameter => "an authentication parameter is missing",
-                Rejection::MalformedCredential => {
-                    "the credential is not AKID/YYYYMMDD/region/service/aws4_request"
-                }
-                Rejection::MalformedDate => "the request date is missing or malformed",
-                Rejection::ScopeDateMismatch => {
-                    "the credential scope date differs from the request date"
-                }
-                Rejection::WrongRegion => "the credential scope names another region",
-                Rejection::WrongService => "the credential scope names another service",
-                Rejection::MalformedSignedHeaders => {
-                    "SignedHeaders must be sorted, lowercase, unique and include host"
-                }
-                Rejection::SignedHeaderMissing => "a signed header is missing from the request",
-                Rejection::BadExpires => "X-Amz-Expires must be an integer from 1 to 604800",
-                Rejection::MalformedSignature => "the signature is malformed",
-                Rejection::UnknownAccessKey => "unknown access key id",
-                Rejection::SessionTokenMismatch => "the session token is missing or wrong",
-                Rejection::RequestTimeTooSkewed => {
-                    "the request time is too far from the server time"
-                }
-                Rejection::Expired => "the presigned request has expired",
-                Rejection::NotYetValid => "the presigned request is not valid yet",
-                Rejection::PayloadHashMismatch => "the body does not match x-amz-content-sha256",
-                _ => "the signature does not match",
-            }),
-        }
+        f.write_str(match self {
+            Rejection::MissingAuthentication => "the request carries no signature",
+            Rejection::AmbiguousAuthentication => {
+                "the request is signed both in a header and in the query"
+            }
+            Rejection::UnsupportedAlgorithm => "unsupported signing algorithm",
+            Rejection::MalformedAuthorization => "the Authorization header is malformed",
+            Rejection::DuplicateAuthParameter => "an authentication parameter appears twice",
+            Rejection::MissingAuthParameter => "an authentication parameter is missing",
+            Rejection::MalformedCredential => {
+                "the credential is not AKID/YYYYMMDD/region/service/aws4_request"
+            }
+            Rejection::MalformedDate => "the request date is missing or malformed",
+            Rejection::ScopeDateMismatch => {
+                "the credential scope date differs from the request date"
+            }
+            Rejection::WrongRegion => "the credential scope names another region",
+            Rejection::WrongService => "the credential scope names another service",
+            Rejection::MalformedSignedHeaders => {
+                "SignedHeaders must be sorted, lowercase, unique and include host"
+            }
+            Rejection::SignedHeaderMissing => "a signed header is missing from the request",
+            Rejection::BadExpires => "X-Amz-Expires must be an integer from 1 to 604800",
+            Rejection::MalformedSignature => "the signature is malformed",
+            Rejection::UnknownAccessKey => "unknown access key id",
+            Rejection::SessionTokenMismatch => "the session token is missing or wrong",
+            Rejection::RequestTimeTooSkewed => "the request time is too far from the server time",
+            Rejection::Expired => "the presigned request has expired",
+            Rejection::NotYetValid => "the presigned request is not valid yet",
+            Rejection::PayloadHashMismatch => "the body does not match x-amz-content-sha256",
+            Rejection::SignatureMismatch => "the signature does not match",
+        })
     }
 }
 
@@ -366,41 +383,43 @@ impl<'r> Verified<'r> {
 /// `UNSIGNED-PAYLOAD`, or an S3 presigned URL, can match).
 ///
 /// # Errors
-/// A [`Rejection`] saying why the request is refused.
+/// [`Error::Rejected`] with the [`Rejection`] saying why the request is
+/// refused, or the [`Error`] saying what makes it malformed.
 pub fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     request: &Request<'r>,
     lookup: &L,
     policy: &Policy<'_>,
-) -> Result<Verified<'r>, Rejection> {
+) -> Result<Verified<'r>, Error> {
     let target = Target::parse(request.target)?;
     let mut authorization = None;
     for &(name, value) in request.headers {
         if name.eq_ignore_ascii_case("authorization") && authorization.replace(value).is_some() {
-            return Err(Rejection::DuplicateAuthParameter);
+            return Err(Rejection::DuplicateAuthParameter.into());
         }
     }
     let query_v4 = has_param(target.query, "X-Amz-Algorithm");
     let query_v2 =
         has_param(target.query, "Signature") || has_param(target.query, "SignatureVersion");
     match (authorization, query_v4, query_v2) {
-        (Some(_), true, _) => Err(Rejection::AmbiguousAuthentication),
+        (Some(_), true, _) => Err(Rejection::AmbiguousAuthentication.into()),
         (Some(value), false, _) => sigv4::verify_header(request, target, value, lookup, policy),
         (None, true, _) => sigv4::verify_query(request, target, lookup, policy),
         (None, false, true) => sigv2::verify(request, target, target.query, lookup, policy),
-        (None, false, false) => Err(Rejection::MissingAuthentication),
+        (None, false, false) => Err(Rejection::MissingAuthentication.into()),
     }
 }
 
 /// Verifies a SigV2 POST whose parameters are in the form body `form`.
 ///
 /// # Errors
-/// A [`Rejection`] saying why the request is refused.
+/// [`Error::Rejected`] with the [`Rejection`] saying why the request is
+/// refused, or the [`Error`] saying what makes it malformed.
 pub fn verify_v2_form<'r, 's, L: SecretLookup<'s> + ?Sized>(
     request: &Request<'r>,
     form: &'r str,
     lookup: &L,
     policy: &Policy<'_>,
-) -> Result<Verified<'r>, Rejection> {
+) -> Result<Verified<'r>, Error> {
     let target = Target::parse(request.target)?;
     sigv2::verify(request, target, form, lookup, policy)
 }

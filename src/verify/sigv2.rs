@@ -11,7 +11,7 @@ use crate::encode::Decoded;
 use crate::hmac256::HmacKey;
 use crate::verify::ct::{ct_eq, ct_eq_iter};
 use crate::verify::{Policy, Rejection, Scheme, SecretLookup, Verified, single_param};
-use crate::{Request, SigningTime};
+use crate::{Error, Request, SigningTime};
 
 /// Decodes a short parameter value into `buf`.
 fn decode_into<'b>(raw: &str, buf: &'b mut [u8]) -> Result<&'b str, Rejection> {
@@ -29,17 +29,17 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     params: &'r str,
     lookup: &L,
     policy: &Policy<'_>,
-) -> Result<Verified<'r>, Rejection> {
+) -> Result<Verified<'r>, Error> {
     let required = |name| single_param(params, name)?.ok_or(Rejection::MissingAuthParameter);
     if required("SignatureVersion")? != "2" {
-        return Err(Rejection::UnsupportedAlgorithm);
+        return Err(Rejection::UnsupportedAlgorithm.into());
     }
     if required("SignatureMethod")? != "HmacSHA256" {
-        return Err(Rejection::UnsupportedAlgorithm);
+        return Err(Rejection::UnsupportedAlgorithm.into());
     }
     let access_key_id = required("AWSAccessKeyId")?;
     if !crate::credentials::is_scope_part(access_key_id) || access_key_id.contains('%') {
-        return Err(Rejection::MalformedCredential);
+        return Err(Rejection::MalformedCredential.into());
     }
     let signature = required("Signature")?;
     let (mut tbuf, mut ebuf) = ([0u8; 32], [0u8; 32]);
@@ -58,11 +58,11 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     let now = policy.now.unix_seconds();
     match (timestamp, expires) {
         (Some(t), None) if (now - t.unix_seconds()).abs() > i64::from(policy.max_skew) => {
-            return Err(Rejection::RequestTimeTooSkewed);
+            return Err(Rejection::RequestTimeTooSkewed.into());
         }
-        (None, Some(e)) if now > e.unix_seconds() => return Err(Rejection::Expired),
+        (None, Some(e)) if now > e.unix_seconds() => return Err(Rejection::Expired.into()),
         (Some(_), None) | (None, Some(_)) => {}
-        _ => return Err(Rejection::MalformedDate),
+        _ => return Err(Rejection::MalformedDate.into()),
     }
     let mut sig = [0u8; 64];
     let mut sig_len = 0;
@@ -72,7 +72,7 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     }
     let sig = sig.get(..sig_len).unwrap_or_default();
     if sig_len != 44 {
-        return Err(Rejection::MalformedSignature);
+        return Err(Rejection::MalformedSignature.into());
     }
     check_method(request.method)?;
     Params::check(params, 0, &[])?;
@@ -88,7 +88,7 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
         _ => false,
     };
     if !token_ok {
-        return Err(Rejection::SessionTokenMismatch);
+        return Err(Rejection::SessionTokenMismatch.into());
     }
     let secret_key = secret
         .secret_access_key
@@ -107,7 +107,7 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     let mut expected = [0u8; 44];
     let _ = STANDARD.encode_slice(digest, &mut expected);
     if !ct_eq(&expected, sig) {
-        return Err(Rejection::SignatureMismatch);
+        return Err(Rejection::SignatureMismatch.into());
     }
     Ok(Verified {
         scheme: Scheme::V2Query,

@@ -18,7 +18,7 @@ use crate::verify::parse::{self, Credential};
 use crate::verify::{
     Policy, Rejection, Scheme, SecretLookup, Verified, single_header, single_param,
 };
-use crate::{Credentials, Request, SigningTime};
+use crate::{Credentials, Error, Request, SigningTime};
 
 /// SigV4 or SigV4a.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -57,7 +57,7 @@ pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
     authorization: &'r str,
     lookup: &L,
     policy: &Policy<'_>,
-) -> Result<Verified<'r>, Rejection> {
+) -> Result<Verified<'r>, Error> {
     let (name, parts) = parse::authorization(authorization)?;
     let alg = algorithm(name)?;
     let date = single_header(request.headers, "x-amz-date")?.ok_or(Rejection::MalformedDate)?;
@@ -77,7 +77,7 @@ pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
     let skew = i64::from(policy.max_skew);
     let now = policy.now.unix_seconds();
     if (now - claimed.signed_at.unix_seconds()).abs() > skew {
-        return Err(Rejection::RequestTimeTooSkewed);
+        return Err(Rejection::RequestTimeTooSkewed.into());
     }
     // What the request declares about its body, checked against what the
     // server knows of it.
@@ -89,7 +89,7 @@ pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
                 Payload::Body(_) | Payload::Precomputed(_) => {
                     let actual = PayloadHash::of(&request.payload)?;
                     if !ct_eq(actual.as_str().as_bytes(), d.as_bytes()) {
-                        return Err(Rejection::PayloadHashMismatch);
+                        return Err(Rejection::PayloadHashMismatch.into());
                     }
                     actual
                 }
@@ -117,7 +117,7 @@ pub(crate) fn verify_query<'r, 's, L: SecretLookup<'s> + ?Sized>(
     target: Target<'r>,
     lookup: &L,
     policy: &Policy<'_>,
-) -> Result<Verified<'r>, Rejection> {
+) -> Result<Verified<'r>, Error> {
     let q = target.query;
     let required = |name| single_param(q, name)?.ok_or(Rejection::MissingAuthParameter);
     let alg = algorithm(required("X-Amz-Algorithm")?)?;
@@ -141,15 +141,15 @@ pub(crate) fn verify_query<'r, 's, L: SecretLookup<'s> + ?Sized>(
     };
     let expires: u32 = match expires.parse() {
         Ok(n) if (1..=MAX_EXPIRES).contains(&n) && expires.bytes().all(|b| b.is_ascii_digit()) => n,
-        _ => return Err(Rejection::BadExpires),
+        _ => return Err(Rejection::BadExpires.into()),
     };
     let now = policy.now.unix_seconds();
     let signed = claimed.signed_at.unix_seconds();
     if now < signed - i64::from(policy.max_skew) {
-        return Err(Rejection::NotYetValid);
+        return Err(Rejection::NotYetValid.into());
     }
     if now > signed + i64::from(expires) {
-        return Err(Rejection::Expired);
+        return Err(Rejection::Expired.into());
     }
     let expires_at = claimed
         .signed_at
@@ -180,10 +180,10 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
     expires_at: Option<SigningTime>,
     lookup: &L,
     policy: &Policy<'_>,
-) -> Result<Verified<'r>, Rejection> {
+) -> Result<Verified<'r>, Error> {
     let c = claimed.credential;
     if c.date != claimed.signed_at.date_stamp().as_str() {
-        return Err(Rejection::ScopeDateMismatch);
+        return Err(Rejection::ScopeDateMismatch.into());
     }
     let region_ok = match (policy.region, c.region, claimed.region_set) {
         (None, _, _) => true,
@@ -192,13 +192,13 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         (Some(_), None, None) => false,
     };
     if !region_ok {
-        return Err(Rejection::WrongRegion);
+        return Err(Rejection::WrongRegion.into());
     }
     if claimed.alg != Alg::V4 && claimed.region_set.is_none() {
-        return Err(Rejection::MissingAuthParameter);
+        return Err(Rejection::MissingAuthParameter.into());
     }
     if policy.service.is_some_and(|s| s != c.service) {
-        return Err(Rejection::WrongService);
+        return Err(Rejection::WrongService.into());
     }
     parse::signed_headers(claimed.signed_headers)?;
     for name in claimed.signed_headers.names() {
@@ -209,7 +209,7 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
                 .eq(n.bytes().map(|b| b.to_ascii_lowercase()))
         });
         if !present {
-            return Err(Rejection::SignedHeaderMissing);
+            return Err(Rejection::SignedHeaderMissing.into());
         }
     }
     let sig = claimed.signature.as_bytes();
@@ -221,7 +221,7 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         Alg::V4a => (16..=144).contains(&sig.len()) && sig.len().is_multiple_of(2),
     };
     if !hex || !length_ok {
-        return Err(Rejection::MalformedSignature);
+        return Err(Rejection::MalformedSignature.into());
     }
     check_method(request.method)?;
     let settings = policy
@@ -245,7 +245,7 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         _ => false,
     };
     if !token_ok {
-        return Err(Rejection::SessionTokenMismatch);
+        return Err(Rejection::SessionTokenMismatch.into());
     }
     let unsigned_token = ["X-Amz-Signature", "X-Amz-Security-Token"];
     let skip = if scheme == Scheme::V4Query
@@ -313,11 +313,11 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
                     .map_err(|_| Rejection::MalformedCredential)?;
                 signature_matches(&key, claimed, &canonical)
             }
-            (None, None) => return Err(Rejection::UnknownAccessKey),
+            (None, None) => return Err(Rejection::UnknownAccessKey.into()),
         },
     };
     if !valid {
-        return Err(Rejection::SignatureMismatch);
+        return Err(Rejection::SignatureMismatch.into());
     }
     Ok(Verified {
         scheme,
