@@ -18,7 +18,9 @@
 //! The crate never reads a clock, the environment, a file or the network:
 //! the caller supplies credentials, request and time, and gets bytes back,
 //! written into a buffer it owns. With the `alloc` feature, functions in
-//! [`alloc_api`] return `String`s instead.
+#![cfg_attr(feature = "alloc", doc = "[`alloc_api`]")]
+#![cfg_attr(not(feature = "alloc"), doc = "`alloc_api`")]
+//! return `String`s instead.
 //!
 //! | Module | AWS rule |
 //! | --- | --- |
