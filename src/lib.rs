@@ -220,6 +220,35 @@
 //! Features: `std` (default: [`SigningTime::now`], [`v4::SharedKeyCache`]),
 //! `alloc`, `zeroize` (default: wipe key material on drop), `sigv4a`,
 //! `http`, `time` (`time::OffsetDateTime` conversions).
+//!
+// Items behind features: linked where the feature is on, and to their
+// docs.rs page otherwise (so the docs build, and read the same, either way).
+#![cfg_attr(feature = "alloc", doc = "[`with_buffer`]: crate::with_buffer")]
+#![cfg_attr(
+    not(feature = "alloc"),
+    doc = "[`with_buffer`]: https://docs.rs/awsig/latest/awsig/fn.with_buffer.html"
+)]
+#![cfg_attr(
+    feature = "std",
+    doc = "[`v4::SharedKeyCache`]: crate::v4::SharedKeyCache"
+)]
+#![cfg_attr(
+    not(feature = "std"),
+    doc = "[`v4::SharedKeyCache`]: https://docs.rs/awsig/latest/awsig/v4/struct.SharedKeyCache.html"
+)]
+#![cfg_attr(feature = "std", doc = "[`SigningTime::now`]: crate::SigningTime::now")]
+#![cfg_attr(
+    not(feature = "std"),
+    doc = "[`SigningTime::now`]: https://docs.rs/awsig/latest/awsig/struct.SigningTime.html#method.now"
+)]
+#![cfg_attr(
+    feature = "sigv4a",
+    doc = "[`v4a::V4aSigningKey`]: crate::v4a::V4aSigningKey"
+)]
+#![cfg_attr(
+    not(feature = "sigv4a"),
+    doc = "[`v4a::V4aSigningKey`]: https://docs.rs/awsig/latest/awsig/v4a/struct.V4aSigningKey.html"
+)]
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

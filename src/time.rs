@@ -3,7 +3,10 @@
 //! SigV4 writes it twice: as `X-Amz-Date` (`20150830T123600Z`, ISO 8601 basic
 //! format) and as the date of the credential scope (`20150830`). SigV2 writes
 //! it in ISO 8601 extended format (`2015-08-30T12:36:00Z`). The library never
-//! reads a clock; the `std` feature adds [`SigningTime::now`] as a convenience.
+//! reads a clock; the `std` feature adds
+#![cfg_attr(feature = "std", doc = "[`SigningTime::now`]")]
+#![cfg_attr(not(feature = "std"), doc = "`SigningTime::now`")]
+//! as a convenience.
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request> (`X-Amz-Date`) and
 //! <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests.html> (SigV2).
 

@@ -16,7 +16,7 @@ use crate::{Credentials, Error, SigningTime};
 /// One cached [`SigningKey`], re-derived when anything it depends on
 /// changes: the UTC day, the region, the service, or the credentials (the
 /// access key id, the secret and the expiry). It owns everything it holds,
-/// so a client keeps it for its lifetime; with `std`, [`SharedKeyCache`]
+/// so a client keeps it for its lifetime; with `std`, `SharedKeyCache`
 /// is the same behind a lock, for clients shared between threads.
 ///
 /// ```
