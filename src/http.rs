@@ -82,8 +82,24 @@ fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
 }
 
 /// Signs `request` with the `Authorization` header, hashing its body:
-/// adds `X-Amz-Date`, `X-Amz-Security-Token`, `x-amz-content-sha256` (per
-/// `settings`), `Authorization`, and `Host` when the request had none.
+/// adds `x-amz-date`, `x-amz-security-token`, `x-amz-content-sha256` (per
+/// `settings`), `authorization`, and `host` when the request had none.
+///
+/// ```
+/// use awsig::{Credentials, SigningTime, http::sign_request, v4};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", Some("token"))?;
+/// let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+/// let mut request = http::Request::put("https://bucket.s3.amazonaws.com/key").body(b"hello".to_vec()).unwrap();
+/// sign_request(&mut request, &v4::Signer::new(&key, &creds, time)?, &v4::SigningSettings::s3())?;
+/// let h = request.headers();
+/// assert_eq!(h["host"], "bucket.s3.amazonaws.com"); // from the URI, and signed
+/// assert_eq!(h["x-amz-security-token"], "token");
+/// // SHA-256 of "hello":
+/// assert_eq!(h["x-amz-content-sha256"], "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+/// # Ok::<(), awsig::Error>(())
+/// ```
 ///
 /// # Errors
 /// As [`crate::v4::sign_headers`]; [`Error::InvalidHeaderValue`] for header
@@ -105,6 +121,19 @@ pub fn sign_request<B: AsRef<[u8]>, K: Key>(
 
 /// [`sign_request`] for any body type, with the payload given: a body's
 /// bytes, a precomputed SHA-256, `UNSIGNED-PAYLOAD`, ...
+///
+/// ```
+/// use awsig::{Credentials, Payload, SigningTime, http::sign_with_payload, v4};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+/// // A body streamed from elsewhere: not hashed, not signed.
+/// let mut request = http::Request::put("https://bucket.s3.amazonaws.com/big").body(()).unwrap();
+/// sign_with_payload(&mut request, Payload::Unsigned, &v4::Signer::new(&key, &creds, time)?, &v4::SigningSettings::s3())?;
+/// assert_eq!(request.headers()["x-amz-content-sha256"], "UNSIGNED-PAYLOAD");
+/// # Ok::<(), awsig::Error>(())
+/// ```
 ///
 /// # Errors
 /// As [`sign_request`].
@@ -191,6 +220,19 @@ fn headers_to_add<B, K: Key>(
 /// Presigns `request` for `expires_in` seconds: the URI with the signed
 /// query (scheme and authority kept).
 ///
+/// ```
+/// use awsig::{Credentials, Payload, SigningTime, http::presign_uri, v4};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+/// let request = http::Request::get("http://127.0.0.1:9000/bucket/key").body(()).unwrap();
+/// let uri = presign_uri(&request, Payload::Unsigned, &v4::Signer::new(&key, &creds, time)?, 300, &v4::SigningSettings::s3())?;
+/// assert_eq!(uri.scheme_str(), Some("http"));
+/// assert!(uri.query().unwrap().contains("X-Amz-Expires=300&"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
+///
 /// # Errors
 /// As [`crate::v4::presign()`]; [`Error::InvalidTargetByte`] when the
 /// result is not a valid `http::Uri` (it always is for valid input).
@@ -213,4 +255,98 @@ pub fn presign_uri<B, K: Key>(
             .map_err(|_| Error::InvalidTargetByte { byte: 0, at: 0 })?,
     );
     http::Uri::from_parts(parts).map_err(|_| Error::InvalidTargetByte { byte: 0, at: 0 })
+}
+
+/// A received `http::Request` (its parts and what the server knows of its
+/// body) seen as [`verify`](crate::verify::verify) takes it: borrowed, with
+/// the headers gathered once. The host is the `Host` header or, for
+/// HTTP/2 requests that carry none, the URI's authority.
+///
+/// ```
+/// use awsig::http::{ReceivedRequest, sign_request};
+/// use awsig::verify::{Policy, Secret};
+/// use awsig::{Credentials, SigningTime, v4};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let time = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// let key = v4::SigningKey::derive(&creds, time, "us-east-1", "sts")?;
+/// let mut request = http::Request::post("https://sts.amazonaws.com/")
+///     .body(b"Action=GetCallerIdentity&Version=2011-06-15".to_vec())
+///     .unwrap();
+/// sign_request(&mut request, &v4::Signer::new(&key, &creds, time)?, &v4::SigningSettings::new())?;
+///
+/// // The server's side.
+/// let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
+/// let received = ReceivedRequest::new(&request)?;
+/// let verified = received.verify(&lookup, &Policy::new(time))?;
+/// assert_eq!(verified.service, Some("sts"));
+///
+/// // A body changed on the way is refused.
+/// *request.body_mut() = b"Action=DeleteUser".to_vec();
+/// assert!(ReceivedRequest::new(&request)?.verify(&lookup, &Policy::new(time)).is_err());
+/// # Ok::<(), awsig::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct ReceivedRequest<'r> {
+    method: &'r str,
+    target: &'r str,
+    headers: Vec<(&'r str, &'r str)>,
+    payload: Payload<'r>,
+}
+
+impl<'r> ReceivedRequest<'r> {
+    /// The request with its body, which verification hashes.
+    ///
+    /// # Errors
+    /// [`Error::InvalidHeaderValue`] for a header value that is not visible
+    /// ASCII; [`Error::MissingHost`] without a `Host` header or authority.
+    pub fn new<B: AsRef<[u8]>>(request: &'r http::Request<B>) -> Result<Self, Error> {
+        Self::with_payload(request, Payload::Body(request.body().as_ref()))
+    }
+
+    /// The request with what the server knows of its body: a hash computed
+    /// while receiving it ([`Payload::Precomputed`]), or
+    /// [`Payload::Unsigned`] when it does not know it.
+    ///
+    /// # Errors
+    /// As [`ReceivedRequest::new`].
+    pub fn with_payload<B>(request: &'r http::Request<B>, payload: Payload<'r>) -> Result<Self, Error> {
+        let uri = request.uri();
+        let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let target = if target.is_empty() { "/" } else { target };
+        let mut headers = Vec::with_capacity(request.headers().len() + 1);
+        for (name, value) in request.headers() {
+            let value = value.to_str().map_err(|_| Error::InvalidHeaderValue)?;
+            headers.push((name.as_str(), value));
+        }
+        if !request.headers().contains_key(http::header::HOST) {
+            let authority = uri.authority().ok_or(Error::MissingHost)?;
+            let host = authority.as_str().rsplit('@').next().unwrap_or_default();
+            headers.push(("host", host));
+        }
+        Ok(Self {
+            method: request.method().as_str(),
+            target,
+            headers,
+            payload,
+        })
+    }
+
+    /// The borrowed [`Request`] view of it.
+    #[must_use]
+    pub fn as_request(&self) -> Request<'_> {
+        Request::new(self.method, self.target, &self.headers).with_payload(self.payload)
+    }
+
+    /// [`verify`](crate::verify::verify) on this request.
+    ///
+    /// # Errors
+    /// As [`verify`](crate::verify::verify).
+    pub fn verify<'s, L: crate::verify::SecretLookup<'s> + ?Sized>(
+        &self,
+        lookup: &L,
+        policy: &crate::verify::Policy<'_>,
+    ) -> Result<crate::verify::Verified<'_>, Error> {
+        crate::verify::verify(&self.as_request(), lookup, policy)
+    }
 }

@@ -38,8 +38,8 @@
 //! let mut buf = [0u8; 512];
 //! let signed = v4::sign_headers(&v4::Signer::new(&key, &creds, time)?, &Request::new("GET", "/", &headers), &v4::SigningSettings::new(), &mut buf)?;
 //! for (name, value) in signed.headers() {
-//!     // add `name: value` to the request: X-Amz-Date, then Authorization
-//!     assert!(name == "X-Amz-Date" || value.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/"));
+//!     // add `name: value` to the request: x-amz-date, then authorization
+//!     assert!(name == "x-amz-date" || value.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/"));
 //! }
 //! # Ok::<(), awsig::Error>(())
 //! ```

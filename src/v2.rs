@@ -44,6 +44,18 @@ pub const AUTH_PARAMETERS: [&str; 7] = [
 ];
 
 /// How long the signed request is valid: SigV2 takes exactly one of these.
+///
+/// ```
+/// use awsig::{Credentials, Request, SigningTime, v2};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let until = SigningTime::parse_rfc3339("2020-12-18T23:52:43Z")?;
+/// let headers = [("Host", "sqs.us-east-2.amazonaws.com")];
+/// let mut buf = [0u8; 512];
+/// let signed = v2::sign_query(&creds, &Request::new("GET", "/?Action=ListQueues", &headers), v2::Validity::Expires(until), v2::SignatureMethod::HmacSha256, &mut buf)?;
+/// assert!(signed.as_str().contains("&Expires=2020-12-18T23%3A52%3A43Z&"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Validity {
     /// `Timestamp`: the time of signing; the service accepts the request for
@@ -54,6 +66,19 @@ pub enum Validity {
 }
 
 /// The HMAC of `SignatureMethod`.
+///
+/// ```
+/// use awsig::{Credentials, Error, Request, SigningTime, v2};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let t = SigningTime::parse_rfc3339("2020-12-18T22:52:43Z")?;
+/// let headers = [("Host", "sqs.us-east-2.amazonaws.com")];
+/// let request = Request::new("GET", "/?Action=ListQueues", &headers);
+/// let mut buf = [0u8; 512];
+/// let sha1 = v2::sign_query(&creds, &request, v2::Validity::Timestamp(t), v2::SignatureMethod::HmacSha1, &mut buf);
+/// assert_eq!(sha1.unwrap_err(), Error::UnsupportedSignatureMethod);
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum SignatureMethod {
@@ -65,10 +90,23 @@ pub enum SignatureMethod {
     HmacSha1,
 }
 
-/// A SigV2-signed request-target or form body, in the caller's buffer.
+/// A SigV2-signed request-target, URL or form body, in the caller's buffer.
 ///
 /// `Display` writes it; `Debug` shows only its length and signature, since
 /// it may carry a `SecurityToken`.
+///
+/// ```
+/// use awsig::{Credentials, Request, SigningTime, v2};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", Some("token"))?;
+/// let t = SigningTime::parse_rfc3339("2020-12-18T22:52:43Z")?;
+/// let headers = [("Host", "sqs.us-east-2.amazonaws.com")];
+/// let mut buf = [0u8; 512];
+/// let signed = v2::sign_query(&creds, &Request::new("GET", "/?Action=ListQueues", &headers), v2::Validity::Timestamp(t), v2::SignatureMethod::HmacSha256, &mut buf)?;
+/// assert_eq!(signed.to_string(), signed.as_str());
+/// assert!(!format!("{signed:?}").contains("token"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy)]
 #[must_use]
 pub struct V2Signed<'o> {
@@ -77,13 +115,44 @@ pub struct V2Signed<'o> {
 }
 
 impl<'o> V2Signed<'o> {
-    /// The signed target (`/path?...&Signature=...`) or form body.
+    /// The signed target (`/path?...&Signature=...`), URL or form body.
+    ///
+    /// ```
+    /// # use awsig::{Credentials, Request, SigningTime, v2};
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+    /// # let t = SigningTime::parse_rfc3339("2020-12-18T22:52:43Z")?;
+    /// # let headers = [("Host", "sqs.us-east-2.amazonaws.com")];
+    /// # let request = Request::new("POST", "/123456789012/q", &headers);
+    /// let mut buf = [0u8; 512];
+    /// let body = v2::sign_form(&creds, &request, "Action=SendMessage&MessageBody=hi", v2::Validity::Timestamp(t), v2::SignatureMethod::HmacSha256, &mut buf)?;
+    /// // The form body to send: the parameters, sorted, then the signature.
+    /// assert!(body.as_str().starts_with("AWSAccessKeyId=AKIDEXAMPLE&Action=SendMessage&MessageBody=hi&SignatureMethod=HmacSHA256&"));
+    /// assert!(body.as_str().contains("&Signature="));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub fn as_str(&self) -> &'o str {
         self.text
     }
 
     /// The signature, base64 (before URL encoding).
+    ///
+    /// ```
+    /// use awsig::{Credentials, Request, SigningTime, v2};
+    ///
+    /// // The SQS documentation's CreateQueue with temporary credentials (the
+    /// // seed corpus's case, checked against botocore).
+    /// let token = "IQoJb3JpZ2luX2VjEBoaCXVzLWVhc3QtMiJHMEUCIQAvFvx7TWScuT/QLhFHpW/5yOBS4zNDqLBrjjp8COfZEb23Gd3Q9jGMVF/X25vb46Zc75AwZ9JYJcsy1beVsR3aWaFJxlIB/NLQ2QpN5sgQbVhaOEme1EiP0Eask/dAkNZ36kX9SD6Ct3QMBBHW3icHewZt2PRWFEXeIsMyRDsrTknGVtBKuQ7lZSDejpvROHM/HAJN1hgR1dNN1H8NEWWFAJLZNCMRYtmHQwcuC1IToUPLez6mSKa+Fo5oY1ol/Q==";
+    /// let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Some(token))?;
+    /// let t = SigningTime::parse_rfc3339("2020-12-18T22:52:43Z")?;
+    /// let headers = [("Host", "sqs.us-east-2.amazonaws.com")];
+    /// let request = Request::new("GET", "/?Action=CreateQueue&DefaultVisibilityTimeout=40&QueueName=MyQueue&Attribute.1.Name=VisibilityTimeout&Attribute.1.Value=40&Version=2012-11-05", &headers);
+    /// let mut buf = [0u8; 2048];
+    /// let signed = v2::sign_query(&creds, &request, v2::Validity::Timestamp(t), v2::SignatureMethod::HmacSha256, &mut buf)?;
+    /// assert_eq!(signed.signature(), "al/3BpWbfsYJdpLMFyemKcnCoiGl37ro080tIifDli8=");
+    /// assert!(signed.as_str().ends_with("&Signature=al%2F3BpWbfsYJdpLMFyemKcnCoiGl37ro080tIifDli8%3D"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub fn signature(&self) -> &str {
         core::str::from_utf8(&self.signature).unwrap_or_default()
@@ -141,6 +210,49 @@ pub fn sign_query<'o>(
         validity,
         method,
         form: Form::Query,
+        scheme: None,
+    };
+    job.run_into(credentials, out.into())
+}
+
+/// [`sign_query`], writing a whole URL: the request's scheme (`https`
+/// unless [`Request::with_scheme`] says otherwise), `://`, the `Host`
+/// header, and the signed target. The target must be sendable as is (no
+/// raw space or non-ASCII byte: percent-encode them first).
+///
+/// ```
+/// use awsig::{Credentials, Request, SigningTime, v2};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let time = SigningTime::parse_rfc3339("2011-10-03T15:19:30Z")?;
+/// let headers = [("Host", "localhost:9324")]; // a local SQS-compatible queue
+/// let request = Request::new("GET", "/?Action=ListQueues", &headers).with_scheme("http");
+/// let mut buf = [0u8; 512];
+/// let url = v2::sign_query_url(&creds, &request, v2::Validity::Timestamp(time), v2::SignatureMethod::HmacSha256, &mut buf)?;
+/// assert!(url.as_str().starts_with("http://localhost:9324/?AWSAccessKeyId=AKIDEXAMPLE&Action=ListQueues&"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`sign_query`]; [`Error::InvalidScheme`]; [`Error::InvalidTargetByte`]
+/// for a byte that cannot be sent as is.
+pub fn sign_query_url<'o>(
+    credentials: &Credentials<'_>,
+    request: &Request<'_>,
+    validity: Validity,
+    method: SignatureMethod,
+    out: impl Into<Output<'o>>,
+) -> Result<V2Signed<'o>, Error> {
+    crate::v4::presign::check_scheme(request.scheme)?;
+    let target = Target::parse_for_url(request.target)?;
+    let job = Job {
+        request,
+        target,
+        params: target.query,
+        validity,
+        method,
+        form: Form::Query,
+        scheme: Some(request.scheme),
     };
     job.run_into(credentials, out.into())
 }
@@ -181,6 +293,7 @@ pub fn sign_form<'o>(
         validity,
         method,
         form: Form::Body,
+        scheme: None,
     };
     job.run_into(credentials, out.into())
 }
@@ -193,6 +306,8 @@ struct Job<'j> {
     validity: Validity,
     method: SignatureMethod,
     form: Form,
+    /// `scheme://host` before the target, for a URL.
+    scheme: Option<&'j str>,
 }
 
 impl Job<'_> {
@@ -287,6 +402,7 @@ fn run<'o, D: Sink>(
         validity,
         method,
         form,
+        scheme,
     } = *job;
     if method != SignatureMethod::HmacSha256 {
         return Err(Error::UnsupportedSignatureMethod);
@@ -319,6 +435,11 @@ fn run<'o, D: Sink>(
 
     let mut mac = HmacKey::new(credentials.secret_access_key().as_bytes()).start();
     let mut buf = OutBuf::new(out);
+    if let Some(scheme) = scheme {
+        buf.put_str(scheme);
+        buf.put(b"://");
+        buf.put_str(host);
+    }
     if form == Form::Query {
         buf.put_str(target.path);
         buf.put(b"?");

@@ -168,6 +168,16 @@ fn sqs_seed_requests_v4_and_v2() {
 }
 
 #[test]
+fn header_rules_as_botocore_has_them() {
+    if repo_data::vectors_not_packaged("header_rules_as_botocore_has_them") {
+        return;
+    }
+    // A request's own x-amz-content-sha256 is its payload line; Proxy-Foo is
+    // signed, Proxy-Authorization and Proxy-Authenticate are not.
+    assert_eq!(run_corpus("header-rules.jsonl"), 5);
+}
+
+#[test]
 fn aws_chunked_upload_documented_example() {
     if repo_data::vectors_not_packaged("aws_chunked_upload_documented_example") {
         return;

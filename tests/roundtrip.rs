@@ -214,7 +214,7 @@ proptest! {
                     let c = if &t[at..at + 1] == "0" { "1" } else { "0" };
                     t.replace_range(at..at + 1, c);
                 } else {
-                    let a = h.iter_mut().find(|(n, _)| n == "Authorization").unwrap();
+                    let a = h.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case("authorization")).unwrap();
                     let at = a.1.len() - 1;
                     let c = if &a.1[at..] == "0" { "1" } else { "0" };
                     a.1.replace_range(at.., c);

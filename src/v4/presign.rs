@@ -365,7 +365,7 @@ fn run<'o, K: Key, T: Tracer, const CHECK_TARGET: bool>(
 }
 
 /// RFC 3986 §3.1: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
-fn check_scheme(scheme: &str) -> Result<(), Error> {
+pub(crate) fn check_scheme(scheme: &str) -> Result<(), Error> {
     let mut bytes = scheme.bytes();
     let ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
         && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));

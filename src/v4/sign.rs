@@ -76,14 +76,15 @@ impl<'o, 'a> HeaderSignature<'o, 'a> {
         )
     }
 
-    /// Every header to add, `(name, value)`, `Authorization` last.
+    /// Every header to add, `(name, value)`, names in lowercase (as HTTP/2 and
+    /// the `http` crate write them), `authorization` last.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
         [
-            Some(("X-Amz-Date", self.x_amz_date())),
-            self.security_token.map(|t| ("X-Amz-Security-Token", t)),
-            self.region_set.map(|r| ("X-Amz-Region-Set", r)),
+            Some(("x-amz-date", self.x_amz_date())),
+            self.security_token.map(|t| ("x-amz-security-token", t)),
+            self.region_set.map(|r| ("x-amz-region-set", r)),
             self.content_sha256().map(|h| ("x-amz-content-sha256", h)),
-            Some(("Authorization", self.authorization)),
+            Some(("authorization", self.authorization)),
         ]
         .into_iter()
         .flatten()
