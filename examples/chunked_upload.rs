@@ -655,7 +655,13 @@ mod tests {
         ));
         // Authorization is the last header, and Host the first.
         assert_eq!(headers.first().unwrap().0, "Host");
-        assert!(headers.last().unwrap().0.eq_ignore_ascii_case("authorization"));
+        assert!(
+            headers
+                .last()
+                .unwrap()
+                .0
+                .eq_ignore_ascii_case("authorization")
+        );
     }
 
     #[test]

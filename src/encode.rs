@@ -46,6 +46,15 @@ pub fn path(raw: &str) -> Encoded<'_> {
 }
 
 /// Percent-encoded text, written by `Display` (no allocation).
+///
+/// ```
+/// use core::fmt::Write;
+///
+/// let mut target = String::from("/?Action=SendMessage&MessageBody=");
+/// write!(target, "{}", awsig::encode::component("50% off & free"))?;
+/// assert_eq!(target, "/?Action=SendMessage&MessageBody=50%25%20off%20%26%20free");
+/// # Ok::<(), core::fmt::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Encoded<'a> {
     raw: &'a [u8],
@@ -66,6 +75,13 @@ impl fmt::Display for Encoded<'_> {
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Whether `b` is an RFC 3986 unreserved character (never encoded).
+///
+/// ```
+/// use awsig::encode::is_unreserved;
+///
+/// assert!(b"AZaz09-_.~".iter().all(|&b| is_unreserved(b)));
+/// assert!(!b" /+=%&".iter().any(|&b| is_unreserved(b))); // written as %XX
+/// ```
 #[inline]
 #[must_use]
 #[allow(clippy::indexing_slicing)] // a `u8` always indexes a 256-entry table

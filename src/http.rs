@@ -30,50 +30,6 @@ use http::header::{HeaderName, HeaderValue};
 use crate::v4::{Key, Signer, SigningSettings};
 use crate::{Error, Payload, Request};
 
-/// The request's method, target, host and headers as strings.
-struct View {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    added_host: Option<String>,
-}
-
-impl View {
-    /// The headers as the signer takes them.
-    fn header_pairs(&self) -> Vec<(&str, &str)> {
-        self.headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect()
-    }
-}
-
-fn view<B>(request: &http::Request<B>) -> Result<View, Error> {
-    let uri = request.uri();
-    let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
-    let target = if target.is_empty() { "/" } else { target };
-    let mut headers = Vec::with_capacity(request.headers().len() + 1);
-    for (name, value) in request.headers() {
-        let value = value.to_str().map_err(|_| Error::InvalidHeaderValue)?;
-        headers.push((String::from(name.as_str()), String::from(value)));
-    }
-    let added_host = if request.headers().contains_key(http::header::HOST) {
-        None
-    } else {
-        let authority = uri.authority().ok_or(Error::MissingHost)?;
-        // The URI's authority without userinfo: host[:port] as the client sends it.
-        let host = authority.as_str().rsplit('@').next().unwrap_or_default();
-        headers.push((String::from("host"), String::from(host)));
-        Some(String::from(host))
-    };
-    Ok(View {
-        method: String::from(request.method().as_str()),
-        target: String::from(target),
-        headers,
-        added_host,
-    })
-}
-
 fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
     Ok((
         HeaderName::try_from(name).map_err(|_| Error::InvalidHeaderName)?,
@@ -197,18 +153,16 @@ fn headers_to_add<B, K: Key>(
     signer: &Signer<'_, K>,
     settings: &SigningSettings,
 ) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
-    let v = view(request)?;
-    let headers = v.header_pairs();
-    let signable = Request::new(&v.method, &v.target, &headers).with_payload(payload);
+    let parts = ReceivedRequest::with_payload(request, payload)?;
     let added = crate::with_buffer(|buf| {
-        crate::v4::sign_headers(signer, &signable, settings, buf).map(|s| {
+        crate::v4::sign_headers(signer, &parts.as_request(), settings, buf).map(|s| {
             s.headers()
                 .map(|(n, v)| (n, String::from(v)))
                 .collect::<Vec<_>>()
         })
     })?;
     let mut new = Vec::with_capacity(added.len() + 1);
-    if let Some(host) = &v.added_host {
+    if let Some(host) = parts.added_host {
         new.push(header("host", host)?);
     }
     for (name, value) in &added {
@@ -243,11 +197,10 @@ pub fn presign_uri<B, K: Key>(
     expires_in: u32,
     settings: &SigningSettings,
 ) -> Result<http::Uri, Error> {
-    let v = view(request)?;
-    let headers = v.header_pairs();
-    let signable = Request::new(&v.method, &v.target, &headers).with_payload(payload);
+    let parts = ReceivedRequest::with_payload(request, payload)?;
     let target = crate::with_buffer(|buf| {
-        crate::v4::presign(signer, &signable, expires_in, settings, buf).map(|p| p.to_string())
+        crate::v4::presign(signer, &parts.as_request(), expires_in, settings, buf)
+            .map(|p| p.to_string())
     })?;
     let mut parts = request.uri().clone().into_parts();
     parts.path_and_query = Some(
@@ -257,10 +210,10 @@ pub fn presign_uri<B, K: Key>(
     http::Uri::from_parts(parts).map_err(|_| Error::InvalidTargetByte { byte: 0, at: 0 })
 }
 
-/// A received `http::Request` (its parts and what the server knows of its
-/// body) seen as [`verify`](crate::verify::verify) takes it: borrowed, with
-/// the headers gathered once. The host is the `Host` header or, for
-/// HTTP/2 requests that carry none, the URI's authority.
+/// An `http::Request` (its parts and what is known of its body) as the
+/// signers and [`verify`](crate::verify::verify) take it: borrowed, with the
+/// headers gathered once. The host is the `Host` header or, for HTTP/2
+/// requests that carry none, the URI's authority (without userinfo).
 ///
 /// ```
 /// use awsig::http::{ReceivedRequest, sign_request};
@@ -292,10 +245,21 @@ pub struct ReceivedRequest<'r> {
     target: &'r str,
     headers: Vec<(&'r str, &'r str)>,
     payload: Payload<'r>,
+    /// The host taken from the URI, when there was no `Host` header.
+    added_host: Option<&'r str>,
 }
 
 impl<'r> ReceivedRequest<'r> {
     /// The request with its body, which verification hashes.
+    ///
+    /// ```
+    /// let request = http::Request::get("https://example.amazonaws.com/?a=b").body(Vec::new()).unwrap();
+    /// let parts = awsig::http::ReceivedRequest::new(&request)?;
+    /// let view = parts.as_request();
+    /// assert_eq!((view.method, view.target), ("GET", "/?a=b"));
+    /// assert_eq!(view.headers, &[("host", "example.amazonaws.com")]); // from the URI
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::InvalidHeaderValue`] for a header value that is not visible
@@ -308,9 +272,21 @@ impl<'r> ReceivedRequest<'r> {
     /// while receiving it ([`Payload::Precomputed`]), or
     /// [`Payload::Unsigned`] when it does not know it.
     ///
+    /// ```
+    /// use awsig::{Payload, http::ReceivedRequest};
+    ///
+    /// let request = http::Request::put("https://bucket.s3.amazonaws.com/key").body(()).unwrap();
+    /// let streamed = ReceivedRequest::with_payload(&request, Payload::Unsigned)?;
+    /// assert_eq!(streamed.as_request().payload, Payload::Unsigned);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    ///
     /// # Errors
     /// As [`ReceivedRequest::new`].
-    pub fn with_payload<B>(request: &'r http::Request<B>, payload: Payload<'r>) -> Result<Self, Error> {
+    pub fn with_payload<B>(
+        request: &'r http::Request<B>,
+        payload: Payload<'r>,
+    ) -> Result<Self, Error> {
         let uri = request.uri();
         let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
         let target = if target.is_empty() { "/" } else { target };
@@ -319,26 +295,52 @@ impl<'r> ReceivedRequest<'r> {
             let value = value.to_str().map_err(|_| Error::InvalidHeaderValue)?;
             headers.push((name.as_str(), value));
         }
+        let mut added_host = None;
         if !request.headers().contains_key(http::header::HOST) {
             let authority = uri.authority().ok_or(Error::MissingHost)?;
             let host = authority.as_str().rsplit('@').next().unwrap_or_default();
             headers.push(("host", host));
+            added_host = Some(host);
         }
         Ok(Self {
             method: request.method().as_str(),
             target,
             headers,
             payload,
+            added_host,
         })
     }
 
     /// The borrowed [`Request`] view of it.
+    ///
+    /// ```
+    /// let request = http::Request::post("https://sqs.us-east-1.amazonaws.com/").header("Host", "sqs.us-east-1.amazonaws.com").body(b"Action=ListQueues".to_vec()).unwrap();
+    /// let parts = awsig::http::ReceivedRequest::new(&request)?;
+    /// // The Host header is the request's own: none is added.
+    /// assert_eq!(parts.as_request().headers, &[("host", "sqs.us-east-1.amazonaws.com")]);
+    /// assert_eq!(parts.as_request().payload, awsig::Payload::Body(b"Action=ListQueues"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub fn as_request(&self) -> Request<'_> {
         Request::new(self.method, self.target, &self.headers).with_payload(self.payload)
     }
 
     /// [`verify`](crate::verify::verify) on this request.
+    ///
+    /// ```
+    /// use awsig::http::ReceivedRequest;
+    /// use awsig::verify::{Policy, Secret};
+    /// use awsig::{Error, SigningTime, verify::Rejection};
+    ///
+    /// let request = http::Request::get("https://example.amazonaws.com/").body(Vec::new()).unwrap();
+    /// let lookup = |_: &str| Some(Secret::new("secret", None));
+    /// let now = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// let received = ReceivedRequest::new(&request)?;
+    /// let unsigned = received.verify(&lookup, &Policy::new(now));
+    /// assert_eq!(unsigned.unwrap_err(), Error::Rejected(Rejection::MissingAuthentication));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`verify`](crate::verify::verify).

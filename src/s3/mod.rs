@@ -40,6 +40,25 @@ use crate::v4::{Key, Signer, SigningSettings};
 use crate::{Error, Payload, Request};
 
 /// How the bucket is addressed.
+///
+/// ```
+/// # use awsig::{Credentials, SigningTime, s3, v4};
+/// # let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+/// # let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
+/// # let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+/// # let signer = v4::Signer::new(&key, &creds, time)?;
+/// use awsig::s3::{Addressing, Bucket, ObjectOptions};
+///
+/// let (opts, mut buf) = (ObjectOptions::default(), [0u8; 1024]);
+/// let hosted = Bucket::new("s3.amazonaws.com", "photos", Addressing::VirtualHosted)?;
+/// let url = s3::presign_get(&signer, &hosted, "a.jpg", 60, &opts, &mut buf)?;
+/// assert!(url.as_str().starts_with("https://photos.s3.amazonaws.com/a.jpg?X-Amz-Algorithm="));
+///
+/// let path = Bucket::new("s3.amazonaws.com", "photos", Addressing::Path)?;
+/// let url = s3::presign_get(&signer, &path, "a.jpg", 60, &opts, &mut buf)?;
+/// assert!(url.as_str().starts_with("https://s3.amazonaws.com/photos/a.jpg?X-Amz-Algorithm="));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Addressing {
     /// `https://bucket.endpoint/key` (AWS's default).
@@ -49,6 +68,26 @@ pub enum Addressing {
 }
 
 /// A bucket at an endpoint.
+///
+/// Checked once by [`Bucket::new`], then used for any number of object URLs:
+///
+/// ```
+/// # use awsig::{Credentials, SigningTime, s3, v4};
+/// # let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+/// # let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
+/// # let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+/// # let signer = v4::Signer::new(&key, &creds, time)?;
+/// use awsig::s3::{Addressing, Bucket, ObjectOptions};
+///
+/// let bucket = Bucket::new("s3.amazonaws.com", "examplebucket", Addressing::VirtualHosted)?;
+/// let mut buf = [0u8; 1024];
+/// for (object, expected) in [("a.txt", "/a.txt?"), ("dir/b c.txt", "/dir/b%20c.txt?")] {
+///     let url = s3::presign_get(&signer, &bucket, object, 3600, &ObjectOptions::default(), &mut buf)?;
+///     let url = url.as_str().strip_prefix("https://examplebucket.s3.amazonaws.com").unwrap();
+///     assert!(url.starts_with(expected));
+/// }
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bucket<'a> {
     scheme: &'a str,
@@ -66,6 +105,17 @@ impl<'a> Bucket<'a> {
     /// [`Error::InvalidBucketName`] for an empty name, or one that is not a
     /// DNS label sequence (`a-z 0-9 . -`) when virtual-hosted (path-style
     /// also allows uppercase and `_`, as legacy buckets may have them).
+    ///
+    /// ```
+    /// use awsig::Error;
+    /// use awsig::s3::{Addressing, Bucket};
+    ///
+    /// assert!(Bucket::new("s3.eu-west-1.amazonaws.com", "my-logs.2024", Addressing::VirtualHosted).is_ok());
+    /// // A legacy name with uppercase or `_` is reachable path-style only.
+    /// assert_eq!(Bucket::new("s3.amazonaws.com", "Old_Bucket", Addressing::VirtualHosted), Err(Error::InvalidBucketName));
+    /// assert!(Bucket::new("s3.amazonaws.com", "Old_Bucket", Addressing::Path).is_ok());
+    /// assert_eq!(Bucket::new("bad host", "b", Addressing::Path), Err(Error::InvalidHost));
+    /// ```
     pub fn new(endpoint: &'a str, name: &'a str, addressing: Addressing) -> Result<Self, Error> {
         let host_ok = !endpoint.is_empty()
             && !crate::scan::any::<crate::canonical::headers::NotInHost>(endpoint.as_bytes());
@@ -91,6 +141,25 @@ impl<'a> Bucket<'a> {
     }
 
     /// The same bucket over plain http (local test servers).
+    ///
+    /// The scheme is not signed: only the URL's start changes.
+    ///
+    /// ```
+    /// # use awsig::{Credentials, SigningTime, s3, v4};
+    /// # let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+    /// # let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
+    /// # let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+    /// # let signer = v4::Signer::new(&key, &creds, time)?;
+    /// use awsig::s3::{Addressing, Bucket, ObjectOptions};
+    ///
+    /// let bucket = Bucket::new("localhost:9000", "test", Addressing::Path)?;
+    /// let (mut a, mut b) = ([0u8; 1024], [0u8; 1024]);
+    /// let https = s3::presign_get(&signer, &bucket, "k", 60, &ObjectOptions::default(), &mut a)?;
+    /// let http = s3::presign_get(&signer, &bucket.http(), "k", 60, &ObjectOptions::default(), &mut b)?;
+    /// assert!(http.as_str().starts_with("http://localhost:9000/test/k?"));
+    /// assert_eq!(http.as_str().strip_prefix("http:"), https.as_str().strip_prefix("https:"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn http(mut self) -> Self {
         self.scheme = "http";
@@ -137,6 +206,26 @@ impl<'a> Bucket<'a> {
 }
 
 /// What else to sign with the object request.
+///
+/// `#[non_exhaustive]`: start from `default()` and add with the builders.
+///
+/// ```
+/// # use awsig::{Credentials, SigningTime, s3, v4};
+/// # let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+/// # let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
+/// # let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+/// # let signer = v4::Signer::new(&key, &creds, time)?;
+/// use awsig::s3::{Addressing, Bucket, ObjectOptions};
+///
+/// let bucket = Bucket::new("s3.amazonaws.com", "examplebucket", Addressing::VirtualHosted)?;
+/// let options = ObjectOptions::default()
+///     .query(&[("versionId", "3HL4kqtJlcpXroDTDmJ")])
+///     .headers(&[("x-amz-meta-owner", "alice")]);
+/// let mut buf = [0u8; 1024];
+/// let url = s3::presign_get(&signer, &bucket, "test.txt", 600, &options, &mut buf)?;
+/// assert!(url.as_str().contains("&X-Amz-SignedHeaders=host%3Bx-amz-meta-owner&versionId=3HL4kqtJlcpXroDTDmJ&"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 #[non_exhaustive]
 pub struct ObjectOptions<'a> {
@@ -152,6 +241,22 @@ pub struct ObjectOptions<'a> {
 
 impl<'a> ObjectOptions<'a> {
     /// With these query parameters (not encoded).
+    ///
+    /// ```
+    /// # use awsig::{Credentials, SigningTime, s3, v4};
+    /// # let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+    /// # let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
+    /// # let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+    /// # let signer = v4::Signer::new(&key, &creds, time)?;
+    /// use awsig::s3::{Addressing, Bucket, ObjectOptions};
+    ///
+    /// let bucket = Bucket::new("s3.amazonaws.com", "examplebucket", Addressing::VirtualHosted)?;
+    /// let download = ObjectOptions::default().query(&[("response-content-disposition", "attachment; filename=\"a b.txt\"")]);
+    /// let mut buf = [0u8; 1024];
+    /// let url = s3::presign_get(&signer, &bucket, "test.txt", 600, &download, &mut buf)?;
+    /// assert!(url.as_str().contains("&response-content-disposition=attachment%3B%20filename%3D%22a%20b.txt%22&"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn query(mut self, query: &'a [(&'a str, &'a str)]) -> Self {
         self.query = query;
@@ -159,6 +264,23 @@ impl<'a> ObjectOptions<'a> {
     }
 
     /// With these extra signed headers.
+    ///
+    /// ```
+    /// # use awsig::{Credentials, SigningTime, s3, v4};
+    /// # let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+    /// # let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
+    /// # let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+    /// # let signer = v4::Signer::new(&key, &creds, time)?;
+    /// use awsig::s3::{Addressing, Bucket, ObjectOptions};
+    ///
+    /// let bucket = Bucket::new("s3.amazonaws.com", "examplebucket", Addressing::VirtualHosted)?;
+    /// let png = ObjectOptions::default().headers(&[("content-type", "image/png")]);
+    /// let mut buf = [0u8; 1024];
+    /// let url = s3::presign_put(&signer, &bucket, "a.png", 600, &png, &mut buf)?;
+    /// // Signed by name; the uploader must send `content-type: image/png`.
+    /// assert!(url.as_str().contains("&X-Amz-SignedHeaders=content-type%3Bhost&"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn headers(mut self, headers: &'a [(&'a str, &'a str)]) -> Self {
         self.headers = headers;
@@ -181,6 +303,26 @@ impl Sink for Count {
 /// When the host and encoded target are longer than 512 bytes, `out` also
 /// holds them while the URL is signed, and needs room for both.
 ///
+/// ```
+/// # use awsig::{Credentials, SigningTime, s3, v4};
+/// # let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+/// # let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
+/// # let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+/// # let signer = v4::Signer::new(&key, &creds, time)?;
+/// use awsig::s3::{Addressing, Bucket, ObjectOptions};
+///
+/// let bucket = Bucket::new("s3.amazonaws.com", "examplebucket", Addressing::VirtualHosted)?;
+/// let mut buf = [0u8; 1024];
+/// // A HEAD of an object, and a listing of the bucket (empty key).
+/// let head = s3::presign_object(&signer, &bucket, "HEAD", "test.txt", 60, &ObjectOptions::default(), &mut buf)?;
+/// assert!(head.as_str().starts_with("https://examplebucket.s3.amazonaws.com/test.txt?"));
+/// let list = ObjectOptions::default().query(&[("list-type", "2"), ("prefix", "photos/")]);
+/// let url = s3::presign_object(&signer, &bucket, "GET", "", 60, &list, &mut buf)?;
+/// assert!(url.as_str().starts_with("https://examplebucket.s3.amazonaws.com/?X-Amz-Algorithm="));
+/// assert!(url.as_str().contains("&list-type=2&prefix=photos%2F&"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
+///
 /// # Errors
 /// As [`crate::v4::presign()`].
 #[allow(clippy::too_many_arguments)]
@@ -200,16 +342,16 @@ pub fn presign_object<'o, K: Key>(
     let mut stack = [0u8; STACK_TARGET];
     let mut scratch = OutBuf::new(&mut stack);
     let host_len = bucket.write_host_and_target(&mut scratch, object_key, options.query);
+    let object = |text| ObjectTarget {
+        bucket,
+        method,
+        text,
+        host_len,
+        expires_in,
+        options,
+    };
     if let Ok(text) = scratch.finish() {
-        let target = ObjectTarget {
-            bucket,
-            method,
-            text,
-            host_len,
-            expires_in,
-            options,
-        };
-        return target.sign(signer, Output { buf: out, trace });
+        return object(text).sign(signer, Output { buf: out, trace });
     }
     let mut count = Count(0);
     bucket.write_host_and_target(&mut count, object_key, options.query);
@@ -223,16 +365,7 @@ pub fn presign_object<'o, K: Key>(
     let (head, tail) = out.split_at_mut(split);
     let mut scratch = OutBuf::new(tail);
     bucket.write_host_and_target(&mut scratch, object_key, options.query);
-    let text = scratch.finish()?;
-    let target = ObjectTarget {
-        bucket,
-        method,
-        text,
-        host_len,
-        expires_in,
-        options,
-    };
-    target
+    object(scratch.finish()?)
         .sign(signer, Output { buf: head, trace })
         .map_err(|e| match e {
             Error::BufferTooSmall { needed } => Error::BufferTooSmall {
@@ -291,6 +424,26 @@ impl ObjectTarget<'_> {
 
 /// Presigns a `GET` of `object_key`: see [`presign_object`].
 ///
+/// AWS's worked example ("Authenticating Requests: Using Query
+/// Parameters"), URL and signature as AWS gives them:
+///
+/// ```
+/// use awsig::{Credentials, SigningTime, s3, v4};
+///
+/// let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+/// let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
+/// let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+/// let bucket = s3::Bucket::new("s3.amazonaws.com", "examplebucket", s3::Addressing::VirtualHosted)?;
+/// let mut buf = [0u8; 1024];
+/// let url = s3::presign_get(&v4::Signer::new(&key, &creds, time)?, &bucket, "test.txt", 86400, &s3::ObjectOptions::default(), &mut buf)?;
+/// assert_eq!(url.as_str(), "https://examplebucket.s3.amazonaws.com/test.txt\
+///     ?X-Amz-Algorithm=AWS4-HMAC-SHA256\
+///     &X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request\
+///     &X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host\
+///     &X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+/// # Ok::<(), awsig::Error>(())
+/// ```
+///
 /// # Errors
 /// As [`presign_object`].
 pub fn presign_get<'o, K: Key>(
@@ -306,6 +459,31 @@ pub fn presign_get<'o, K: Key>(
 
 /// Presigns a `PUT` of `object_key`: see [`presign_object`]. Headers in
 /// `options` (such as `content-type`) must be sent with the upload.
+///
+/// ```
+/// # use awsig::{Credentials, SigningTime, s3, v4};
+/// # let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None)?;
+/// # let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z")?;
+/// # let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+/// # let signer = v4::Signer::new(&key, &creds, time)?;
+/// # let bucket = s3::Bucket::new("s3.amazonaws.com", "examplebucket", s3::Addressing::VirtualHosted)?;
+/// # let mut buf = [0u8; 1024];
+/// use awsig::verify::{self, Policy, Rejection, Secret};
+/// use awsig::{Payload, Request};
+/// let png = s3::ObjectOptions::default().headers(&[("content-type", "image/png")]);
+/// let url = s3::presign_put(&signer, &bucket, "a.png", 600, &png, &mut buf)?;
+/// let target = url.as_str().strip_prefix("https://examplebucket.s3.amazonaws.com").unwrap();
+///
+/// // S3's check of the upload (whose body is not signed), a minute later:
+/// let lookup = |_: &str| Some(Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None));
+/// let policy = Policy::new(time.checked_add_seconds(60)?);
+/// let sent = [("Host", "examplebucket.s3.amazonaws.com"), ("Content-Type", "image/png")];
+/// let upload = Request::new("PUT", target, &sent).with_payload(Payload::Unsigned);
+/// assert_eq!(verify::verify(&upload, &lookup, &policy)?.method, "PUT");
+/// let untyped = Request::new("PUT", target, &sent[..1]).with_payload(Payload::Unsigned);
+/// assert_eq!(verify::verify(&untyped, &lookup, &policy).unwrap_err().rejection(), Some(Rejection::SignedHeaderMissing));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 ///
 /// # Errors
 /// As [`presign_object`].

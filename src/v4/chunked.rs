@@ -59,7 +59,8 @@ pub enum ChunkedMode {
 ///
 /// # Errors
 /// [`Error::InvalidChunkSize`] for a chunk size of 0 (S3 requires at least
-/// 8 KiB for every chunk but the last; that is the caller's choice).
+/// 8 KiB for every chunk but the last; that is the caller's choice), or
+/// when the length would not fit in a `u64`.
 pub fn encoded_length(
     decoded_length: u64,
     chunk_size: u64,
@@ -82,20 +83,33 @@ pub fn encoded_length(
     };
     let full = decoded_length / chunk_size;
     let rest = decoded_length % chunk_size;
-    let mut total = full * (header(chunk_size) + chunk_size + 2);
-    if rest > 0 {
-        total += header(rest) + rest + 2;
-    }
-    total += header(0);
-    total += match mode {
+    let end = match mode {
         ChunkedMode::Signed => 2,
         // trailers, then `x-amz-trailer-signature:<64 hex>\r\n`, then `\r\n`.
-        ChunkedMode::SignedWithTrailer => {
-            trailer_length + "x-amz-trailer-signature:".len() as u64 + 64 + 2 + 2
-        }
-        ChunkedMode::UnsignedWithTrailer => trailer_length + 2,
+        ChunkedMode::SignedWithTrailer => "x-amz-trailer-signature:".len() as u64 + 64 + 2 + 2,
+        ChunkedMode::UnsignedWithTrailer => 2,
     };
-    Ok(total)
+    // Checked: a length past `u64::MAX` is an error, not a wrapped number.
+    let total = (|| {
+        let mut total =
+            full.checked_mul(header(chunk_size).checked_add(chunk_size)?.checked_add(2)?)?;
+        if rest > 0 {
+            total = total
+                .checked_add(header(rest))?
+                .checked_add(rest)?
+                .checked_add(2)?;
+        }
+        let trailers = if mode == ChunkedMode::Signed {
+            0
+        } else {
+            trailer_length
+        };
+        total
+            .checked_add(header(0))?
+            .checked_add(end)?
+            .checked_add(trailers)
+    })();
+    total.ok_or(Error::InvalidChunkSize)
 }
 
 /// Signs the chunks of an aws-chunked body, each chained on the previous
@@ -498,6 +512,24 @@ mod tests {
             verifier.verify_chunk(&body[65_536..], want[1]),
             Err(Error::Rejected(Rejection::SignatureMismatch))
         );
+    }
+
+    #[test]
+    fn encoded_lengths_past_u64_are_errors() {
+        for (len, chunk) in [(u64::MAX, 1), (u64::MAX - 1, u64::MAX), (u64::MAX, 8192)] {
+            assert_eq!(
+                encoded_length(len, chunk, ChunkedMode::Signed, 0),
+                Err(Error::InvalidChunkSize),
+                "{len} {chunk}"
+            );
+        }
+        assert_eq!(
+            encoded_length(0, 1, ChunkedMode::UnsignedWithTrailer, u64::MAX),
+            Err(Error::InvalidChunkSize)
+        );
+        // Just below the limit still counts: one chunk of `len` bytes.
+        let len = u64::MAX / 2;
+        assert!(encoded_length(len, len, ChunkedMode::Signed, 0).is_ok());
     }
 
     #[test]

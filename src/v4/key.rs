@@ -240,6 +240,22 @@ mod tests {
         alloc::string::String::from_utf8(crate::canonical::payload::hex64(&k).to_vec()).unwrap()
     }
 
+    /// What a client keeps must be ownable and shareable: no lifetime,
+    /// `Send + Sync + Clone`.
+    #[test]
+    fn keys_and_caches_are_owned_and_shareable() {
+        fn owned_shareable<T: Send + Sync + Clone + 'static>() {}
+        owned_shareable::<SigningKey>();
+        owned_shareable::<crate::v4::KeyCache>();
+        #[cfg(feature = "sigv4a")]
+        owned_shareable::<crate::v4a::V4aSigningKey>();
+        #[cfg(feature = "std")]
+        {
+            fn shareable<T: Send + Sync + 'static>() {}
+            shareable::<crate::v4::SharedKeyCache>();
+        }
+    }
+
     #[test]
     fn derives_aws_documented_key() {
         // AWS's example in "Examples of how to derive a signing key for Signature Version 4".

@@ -78,6 +78,27 @@ use crate::{Error, Request, SigningTime};
 
 /// Why a request's authentication is refused; returned as
 /// [`Error::Rejected`], and by [`Error::rejection`].
+///
+/// ```
+/// # use awsig::{Credentials, Request, SigningTime, v4};
+/// # use awsig::verify::{self, Policy, Rejection, Secret};
+/// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// # let key = v4::SigningKey::derive(&creds, t, "us-east-1", "sqs")?;
+/// # let headers = [("Host", "sqs.us-east-1.amazonaws.com")];
+/// # let mut buf = [0u8; 1024];
+/// # let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("GET", "/?Action=ListQueues", &headers), 300, &v4::SigningSettings::new(), &mut buf)?;
+/// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
+/// use awsig::Error;
+///
+/// // A URL presigned for 300 seconds, used an hour later.
+/// let late = Policy::new(t.checked_add_seconds(3600)?);
+/// let err = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &late).unwrap_err();
+/// assert_eq!(err, Error::Rejected(Rejection::Expired));
+/// assert_eq!(err.rejection(), Some(Rejection::Expired));
+/// assert_eq!(Rejection::Expired.to_string(), "the presigned request has expired");
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rejection {
@@ -130,6 +151,23 @@ pub enum Rejection {
 
 impl Rejection {
     /// A short stable word for the rejection (`signature_mismatch`, ...).
+    ///
+    /// ```
+    /// # use awsig::{Credentials, Request, SigningTime, v4};
+    /// # use awsig::verify::{self, Policy, Rejection, Secret};
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// # let key = v4::SigningKey::derive(&creds, t, "us-east-1", "sqs")?;
+    /// # let headers = [("Host", "sqs.us-east-1.amazonaws.com")];
+    /// # let mut buf = [0u8; 1024];
+    /// # let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("GET", "/?Action=ListQueues", &headers), 300, &v4::SigningSettings::new(), &mut buf)?;
+    /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
+    /// // The server has another secret for the key: a label for logs and metrics.
+    /// let stale = |_: &str| Some(Secret::new("old secret", None));
+    /// let err = verify::verify(&Request::new("GET", url.as_str(), &headers), &stale, &Policy::new(t)).unwrap_err();
+    /// assert_eq!(err.rejection().map(|r| r.kind()), Some("signature_mismatch"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> &'static str {
         match self {
@@ -200,6 +238,15 @@ impl core::error::Error for Rejection {}
 
 /// The secret (and, for temporary credentials, the session token) of an
 /// access key; for SigV4a, possibly only its public key.
+///
+/// `Debug` shows none of it:
+///
+/// ```
+/// use awsig::verify::Secret;
+///
+/// let secret = Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("token"));
+/// assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
+/// ```
 #[derive(Clone, Copy)]
 pub struct Secret<'s> {
     pub(crate) secret_access_key: Option<&'s str>,
@@ -210,6 +257,26 @@ pub struct Secret<'s> {
 
 impl<'s> Secret<'s> {
     /// The secret access key and the session token requests must carry, if any.
+    ///
+    /// ```
+    /// use awsig::verify::{self, Policy, Rejection, Secret};
+    /// use awsig::{Credentials, Request, SigningTime, v4};
+    ///
+    /// let creds = Credentials::new("ASIAEXAMPLE", "secret", Some("token"))?;
+    /// let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// # let key = v4::SigningKey::derive(&creds, t, "us-east-1", "sqs")?;
+    /// # let headers = [("Host", "sqs.us-east-1.amazonaws.com")];
+    /// # let mut buf = [0u8; 1024];
+    /// let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("GET", "/", &headers), 300, &Default::default(), &mut buf)?;
+    /// let received = Request::new("GET", url.as_str(), &headers);
+    ///
+    /// let with_token = |_: &str| Some(Secret::new("secret", Some("token")));
+    /// assert!(verify::verify(&received, &with_token, &Policy::new(t)).is_ok());
+    /// let long_term = |_: &str| Some(Secret::new("secret", None)); // no token expected
+    /// let err = verify::verify(&received, &long_term, &Policy::new(t)).unwrap_err();
+    /// assert_eq!(err.rejection(), Some(Rejection::SessionTokenMismatch));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn new(secret_access_key: &'s str, session_token: Option<&'s str>) -> Self {
         Self {
@@ -222,6 +289,24 @@ impl<'s> Secret<'s> {
     /// Only the SigV4a public key (X and Y, big-endian) of the access key:
     /// verifies SigV4a signatures without knowing the secret; SigV4
     /// requests are refused as [`Rejection::UnknownAccessKey`].
+    ///
+    /// ```
+    /// use awsig::verify::{self, Policy, Secret};
+    /// use awsig::{Credentials, Request, SigningTime, v4, v4a};
+    ///
+    /// let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None)?;
+    /// let key = v4a::V4aSigningKey::derive(&creds, "us-east-1,us-west-2", "service")?;
+    /// let (x, y) = key.public_key(); // all the verifier is given
+    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// # let headers = [("Host", "example.amazonaws.com")];
+    /// # let mut buf = [0u8; 1024];
+    /// let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("GET", "/", &headers), 300, &Default::default(), &mut buf)?;
+    ///
+    /// let lookup = |_: &str| Some(Secret::v4a_public_key(x, y, None));
+    /// let verified = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &Policy::new(t))?;
+    /// assert_eq!(verified.region_set, Some("us-east-1%2Cus-west-2")); // as received, in the query
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[cfg(feature = "sigv4a")]
     #[must_use]
     pub const fn v4a_public_key(x: [u8; 32], y: [u8; 32], session_token: Option<&'s str>) -> Self {
@@ -240,9 +325,45 @@ impl fmt::Debug for Secret<'_> {
 }
 
 /// Finds the secret of an access key id. Implemented for closures
-/// `Fn(&str) -> Option<Secret>`.
+/// `Fn(&str) -> Option<Secret>`; or implement it for a key store:
+///
+/// ```
+/// # use awsig::{Request, SigningTime};
+/// # use awsig::verify::{self, Policy, Rejection, Secret};
+/// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
+/// # let headers = [
+/// #     ("Host", "example.amazonaws.com"),
+/// #     ("X-Amz-Date", "20150830T123600Z"),
+/// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+/// # ];
+/// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
+/// use std::collections::HashMap;
+/// use awsig::verify::SecretLookup;
+///
+/// struct Keys(HashMap<&'static str, &'static str>);
+///
+/// impl SecretLookup<'static> for Keys {
+///     fn secret(&self, access_key_id: &str) -> Option<Secret<'static>> {
+///         self.0.get(access_key_id).map(|secret| Secret::new(secret, None))
+///     }
+/// }
+///
+/// let keys = Keys(HashMap::from([("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")]));
+/// assert_eq!(verify::verify(&request, &keys, &Policy::new(t))?.access_key_id, "AKIDEXAMPLE");
+/// assert_eq!(verify::verify(&request, &Keys(HashMap::new()), &Policy::new(t)).unwrap_err().rejection(), Some(Rejection::UnknownAccessKey));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 pub trait SecretLookup<'s> {
     /// The secret of `access_key_id`, or `None` when it is unknown.
+    ///
+    /// ```
+    /// use awsig::verify::{Secret, SecretLookup};
+    ///
+    /// let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
+    /// assert!(lookup.secret("AKIDEXAMPLE").is_some());
+    /// assert!(lookup.secret("AKIDOTHER").is_none());
+    /// ```
     fn secret(&self, access_key_id: &str) -> Option<Secret<'s>>;
 }
 
@@ -256,6 +377,24 @@ where
 }
 
 /// What the server requires.
+///
+/// ```
+/// # use awsig::{Request, SigningTime};
+/// # use awsig::verify::{self, Policy, Rejection, Secret};
+/// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
+/// # let headers = [
+/// #     ("Host", "example.amazonaws.com"),
+/// #     ("X-Amz-Date", "20150830T123600Z"),
+/// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+/// # ];
+/// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
+/// let policy = Policy::new(t).region("us-east-1").service("service");
+/// assert_eq!((policy.max_skew, policy.region), (900, Some("us-east-1")));
+/// let verified = verify::verify(&request, &lookup, &policy)?;
+/// assert_eq!((verified.region, verified.service), (Some("us-east-1"), Some("service")));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct Policy<'p> {
@@ -274,6 +413,25 @@ pub struct Policy<'p> {
 
 impl<'p> Policy<'p> {
     /// Verification at `now`, ±15 minutes, any region and service.
+    ///
+    /// ```
+    /// # use awsig::{Request, SigningTime};
+    /// # use awsig::verify::{self, Policy, Rejection, Secret};
+    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
+    /// # let headers = [
+    /// #     ("Host", "example.amazonaws.com"),
+    /// #     ("X-Amz-Date", "20150830T123600Z"),
+    /// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+    /// # ];
+    /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
+    /// // Signed at 12:36:00: accepted until 12:51:00, refused after.
+    /// let at = |seconds| t.checked_add_seconds(seconds).map(Policy::new);
+    /// assert!(verify::verify(&request, &lookup, &at(900)?).is_ok());
+    /// let err = verify::verify(&request, &lookup, &at(901)?).unwrap_err();
+    /// assert_eq!(err.rejection(), Some(Rejection::RequestTimeTooSkewed));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn new(now: SigningTime) -> Self {
         Self {
@@ -286,6 +444,25 @@ impl<'p> Policy<'p> {
     }
 
     /// With another allowed clock skew (seconds).
+    ///
+    /// ```
+    /// # use awsig::{Request, SigningTime};
+    /// # use awsig::verify::{self, Policy, Rejection, Secret};
+    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
+    /// # let headers = [
+    /// #     ("Host", "example.amazonaws.com"),
+    /// #     ("X-Amz-Date", "20150830T123600Z"),
+    /// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+    /// # ];
+    /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
+    /// let two_minutes_late = t.checked_add_seconds(120)?;
+    /// assert!(verify::verify(&request, &lookup, &Policy::new(two_minutes_late)).is_ok());
+    /// let strict = Policy::new(two_minutes_late).max_skew(60);
+    /// let err = verify::verify(&request, &lookup, &strict).unwrap_err();
+    /// assert_eq!(err.rejection(), Some(Rejection::RequestTimeTooSkewed));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn max_skew(mut self, seconds: u32) -> Self {
         self.max_skew = seconds;
@@ -293,6 +470,24 @@ impl<'p> Policy<'p> {
     }
 
     /// Requiring this region.
+    ///
+    /// ```
+    /// # use awsig::{Request, SigningTime};
+    /// # use awsig::verify::{self, Policy, Rejection, Secret};
+    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
+    /// # let headers = [
+    /// #     ("Host", "example.amazonaws.com"),
+    /// #     ("X-Amz-Date", "20150830T123600Z"),
+    /// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+    /// # ];
+    /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
+    /// // Signed for us-east-1 (its credential scope).
+    /// assert!(verify::verify(&request, &lookup, &Policy::new(t).region("us-east-1")).is_ok());
+    /// let err = verify::verify(&request, &lookup, &Policy::new(t).region("eu-west-1")).unwrap_err();
+    /// assert_eq!(err.rejection(), Some(Rejection::WrongRegion));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn region(mut self, region: &'p str) -> Self {
         self.region = Some(region);
@@ -300,6 +495,24 @@ impl<'p> Policy<'p> {
     }
 
     /// Requiring this service.
+    ///
+    /// ```
+    /// # use awsig::{Request, SigningTime};
+    /// # use awsig::verify::{self, Policy, Rejection, Secret};
+    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
+    /// # let headers = [
+    /// #     ("Host", "example.amazonaws.com"),
+    /// #     ("X-Amz-Date", "20150830T123600Z"),
+    /// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+    /// # ];
+    /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
+    /// // Signed for the service `service` (its credential scope).
+    /// assert!(verify::verify(&request, &lookup, &Policy::new(t).service("service")).is_ok());
+    /// let err = verify::verify(&request, &lookup, &Policy::new(t).service("s3")).unwrap_err();
+    /// assert_eq!(err.rejection(), Some(Rejection::WrongService));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn service(mut self, service: &'p str) -> Self {
         self.service = Some(service);
@@ -307,6 +520,26 @@ impl<'p> Policy<'p> {
     }
 
     /// With these canonicalisation rules.
+    ///
+    /// ```
+    /// use awsig::verify::{self, Policy, Rejection, Secret};
+    /// use awsig::{Credentials, Request, SigningTime, v4};
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// # let key = v4::SigningKey::derive(&creds, t, "us-east-1", "service")?;
+    /// # let headers = [("Host", "example.amazonaws.com")];
+    /// # let mut buf = [0u8; 1024];
+    /// # let lookup = |_: &str| Some(Secret::new("secret", None));
+    ///
+    /// // Clients of this service sign the path as sent, without normalising it.
+    /// let raw_paths = v4::SigningSettings::new().normalize_path(false);
+    /// let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("GET", "/a/../b", &headers), 300, &raw_paths, &mut buf)?;
+    /// let received = Request::new("GET", url.as_str(), &headers);
+    /// let err = verify::verify(&received, &lookup, &Policy::new(t)).unwrap_err(); // signs `/b`
+    /// assert_eq!(err.rejection(), Some(Rejection::SignatureMismatch));
+    /// assert!(verify::verify(&received, &lookup, &Policy::new(t).settings(raw_paths)).is_ok());
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn settings(mut self, settings: SigningSettings) -> Self {
         self.settings = Some(settings);
@@ -315,6 +548,30 @@ impl<'p> Policy<'p> {
 }
 
 /// How the request was signed.
+///
+/// ```
+/// # use awsig::{Request, SigningTime};
+/// # use awsig::verify::{self, Policy, Rejection, Secret};
+/// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
+/// # let headers = [
+/// #     ("Host", "example.amazonaws.com"),
+/// #     ("X-Amz-Date", "20150830T123600Z"),
+/// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+/// # ];
+/// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
+/// use awsig::verify::Scheme;
+///
+/// assert_eq!(verify::verify(&request, &lookup, &Policy::new(t))?.scheme, Scheme::V4Header);
+/// // `get-vanilla`, presigned (aws-c-auth's test suite).
+/// let presigned = "/?X-Amz-Algorithm=AWS4-HMAC-SHA256\
+///     &X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request\
+///     &X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600\
+///     &X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
+/// let host = [("Host", "example.amazonaws.com")];
+/// assert_eq!(verify::verify(&Request::new("GET", presigned, &host), &lookup, &Policy::new(t))?.scheme, Scheme::V4Query);
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Scheme {
@@ -327,6 +584,27 @@ pub enum Scheme {
 }
 
 /// A verified request: who signed, and what.
+///
+/// ```
+/// # use awsig::{Credentials, Request, SigningTime, v4};
+/// # use awsig::verify::{self, Policy, Rejection, Secret};
+/// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// # let key = v4::SigningKey::derive(&creds, t, "us-east-1", "sqs")?;
+/// # let headers = [("Host", "sqs.us-east-1.amazonaws.com")];
+/// # let mut buf = [0u8; 1024];
+/// # let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("GET", "/?Action=ListQueues", &headers), 300, &v4::SigningSettings::new(), &mut buf)?;
+/// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
+/// let received = Request::new("GET", url.as_str(), &headers);
+/// let verified = verify::verify(&received, &lookup, &Policy::new(t.checked_add_seconds(60)?))?;
+/// assert_eq!(verified.scheme, verify::Scheme::V4Query);
+/// assert_eq!((verified.access_key_id, verified.region, verified.service), ("AKIDEXAMPLE", Some("us-east-1"), Some("sqs")));
+/// assert_eq!((verified.method, verified.path), ("GET", "/"));
+/// assert_eq!(verified.signed_at, Some(t));
+/// assert_eq!(verified.expires_at, Some(t.checked_add_seconds(300)?));
+/// assert_eq!(verified.signature, url.signature().as_str());
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct Verified<'r> {
@@ -359,6 +637,23 @@ pub struct Verified<'r> {
 
 impl<'r> Verified<'r> {
     /// The signed header names, one by one.
+    ///
+    /// ```
+    /// # use awsig::{Request, SigningTime};
+    /// # use awsig::verify::{self, Policy, Rejection, Secret};
+    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
+    /// # let headers = [
+    /// #     ("Host", "example.amazonaws.com"),
+    /// #     ("X-Amz-Date", "20150830T123600Z"),
+    /// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+    /// # ];
+    /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
+    /// let verified = verify::verify(&request, &lookup, &Policy::new(t))?;
+    /// assert_eq!(verified.signed_headers, "host;x-amz-date");
+    /// assert!(verified.signed_header_names().eq(["host", "x-amz-date"]));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     pub fn signed_header_names(&self) -> impl Iterator<Item = &'r str> + 'r {
         let sep = if self.scheme == Scheme::V4Query {
             "%3B"
@@ -381,6 +676,26 @@ impl<'r> Verified<'r> {
 /// computed while receiving it, or [`Payload::Unsigned`](crate::Payload::Unsigned)
 /// when it does not know it (then only a request that declares
 /// `UNSIGNED-PAYLOAD`, or an S3 presigned URL, can match).
+///
+/// AWS's SigV4 test suite request `get-vanilla`, as a server receives it:
+///
+/// ```
+/// use awsig::verify::{self, Policy, Rejection, Secret};
+/// use awsig::{Request, SigningTime};
+///
+/// let headers = [
+///     ("Host", "example.amazonaws.com"),
+///     ("X-Amz-Date", "20150830T123600Z"),
+///     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+/// ];
+/// let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
+/// let policy = Policy::new(SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?);
+/// assert_eq!(verify::verify(&Request::new("GET", "/", &headers), &lookup, &policy)?.access_key_id, "AKIDEXAMPLE");
+/// // The same headers on another request.
+/// let err = verify::verify(&Request::new("DELETE", "/", &headers), &lookup, &policy).unwrap_err();
+/// assert_eq!(err.rejection(), Some(Rejection::SignatureMismatch));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`Error::Rejected`] with the [`Rejection`] saying why the request is
@@ -410,6 +725,25 @@ pub fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
 }
 
 /// Verifies a SigV2 POST whose parameters are in the form body `form`.
+///
+/// ```
+/// use awsig::verify::{self, Policy, Rejection, Scheme, Secret};
+/// use awsig::{Credentials, Request, SigningTime, v2};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let t = SigningTime::parse_rfc3339("2011-10-03T15:19:30Z")?;
+/// let headers = [("Host", "sqs.us-east-1.amazonaws.com")];
+/// let request = Request::new("POST", "/123456789012/queue", &headers);
+/// let mut buf = [0u8; 512];
+/// let body = v2::sign_form(&creds, &request, "Action=SendMessage&MessageBody=hi", v2::Validity::Timestamp(t), v2::SignatureMethod::HmacSha256, &mut buf)?;
+///
+/// let lookup = |_: &str| Some(Secret::new("secret", None));
+/// assert_eq!(verify::verify_v2_form(&request, body.as_str(), &lookup, &Policy::new(t))?.scheme, Scheme::V2Query);
+/// let changed = body.as_str().replace("MessageBody=hi", "MessageBody=ho");
+/// let err = verify::verify_v2_form(&request, &changed, &lookup, &Policy::new(t)).unwrap_err();
+/// assert_eq!(err.rejection(), Some(Rejection::SignatureMismatch));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`Error::Rejected`] with the [`Rejection`] saying why the request is
