@@ -188,7 +188,7 @@ impl Drop for OwnedCredentials {
         .flatten()
         {
             let mut bytes = core::mem::take(text).into_bytes();
-            crate::hmac256::wipe(&mut bytes);
+            crate::mac::wipe(&mut bytes);
         }
     }
 }

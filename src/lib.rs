@@ -273,7 +273,7 @@ mod canonical;
 mod credentials;
 pub mod encode;
 mod error;
-mod hmac256;
+mod mac;
 #[cfg(feature = "http")]
 pub mod http;
 mod inline;

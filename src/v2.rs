@@ -27,7 +27,7 @@ use crate::canonical::query::{self, Order, Param, Value};
 use crate::canonical::request::check_method;
 use crate::canonical::target::Target;
 use crate::encode::encode_into;
-use crate::hmac256::HmacKey;
+use crate::mac::HmacKey;
 use crate::output::Output;
 use crate::sink::{Discard, FmtSink, OutBuf, Sink, Tee};
 use crate::{Credentials, Error, Request, SigningTime};
@@ -454,7 +454,7 @@ fn run<'o, D: Sink>(
     };
     parts.write(&mut Tee(&mut mac, trace), &mut buf);
     let mut signature = [0u8; 44];
-    let digest = mac.finalize();
+    let digest = crate::mac::finish(mac);
     // 32 bytes always encode to 44 base64 characters.
     let _ = STANDARD.encode_slice(digest, &mut signature);
     buf.put(b"&Signature=");

@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
 fn mac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap();
+    let mut m = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key).unwrap();
     m.update(data);
     m.finalize().into_bytes().to_vec()
 }

@@ -274,10 +274,10 @@ pub struct Inspection {
 /// must hash it), hash of the canonical request, HMAC of the string to sign
 /// with a state keyed once with the signing key.
 pub mod floor {
-    use hmac::{Hmac, Mac};
+    use hmac::{Hmac, KeyInit, Mac};
     use sha2::{Digest, Sha256};
 
-    /// `Hmac<Sha256>` from hmac 0.12, the version awsig uses.
+    /// `Hmac<Sha256>` from hmac 0.13, the version awsig uses.
     pub type HmacSha256 = Hmac<Sha256>;
 
     /// The bytes and the pre-keyed state of one floor.
@@ -333,7 +333,7 @@ impl Workload {
     /// The floor for this workload, checked: its HMAC, in hex, is awsig's
     /// signature.
     pub fn floor(&self) -> floor::Floor {
-        use hmac::Mac;
+        use hmac::KeyInit;
         let inspection = self.inspect();
         let date = TIME[..10].replace('-', "");
         let key = floor::signing_key(SECRET_ACCESS_KEY, &date, self.region, self.service);

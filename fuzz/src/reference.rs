@@ -32,7 +32,7 @@
 use std::collections::BTreeMap;
 
 use awsig::Error;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";

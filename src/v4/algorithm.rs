@@ -5,7 +5,7 @@
 //! canonical request, header and query placement — is shared.
 
 use crate::canonical::payload::hex64;
-use crate::hmac256::HmacState;
+use crate::mac::HmacState;
 use crate::sink::Sink;
 use crate::time::DateStamp;
 use crate::v4::key::SigningKey;
@@ -96,9 +96,8 @@ pub trait KeyKind {
     /// SigV4a's `X-Amz-Region-Set`.
     fn region_set(&self) -> Option<&str>;
     fn start(&self) -> Self::State;
-    /// Signs what went into `state` (spent afterwards; taken by reference
-    /// so that it is not copied on the way).
-    fn finish(&self, state: &mut Self::State) -> Result<Self::Raw, Error>;
+    /// Signs what went into `state`.
+    fn finish(&self, state: Self::State) -> Result<Self::Raw, Error>;
     /// Whether `claimed` (as received) signs what went into `state`.
     fn verify(&self, state: Self::State, claimed: &str) -> bool;
 }
@@ -137,12 +136,12 @@ impl KeyKind for SigningKey {
         self.mac()
     }
 
-    fn finish(&self, state: &mut HmacState) -> Result<[u8; 32], Error> {
-        Ok(state.finish())
+    fn finish(&self, state: HmacState) -> Result<[u8; 32], Error> {
+        Ok(crate::mac::finish(state))
     }
 
     fn verify(&self, state: HmacState, claimed: &str) -> bool {
-        let expected = hex64(&state.finalize());
+        let expected = hex64(&crate::mac::finish(state));
         crate::verify::ct_eq(&expected, claimed.as_bytes())
     }
 }

@@ -9,7 +9,7 @@
 
 use core::fmt;
 
-use crate::hmac256::{Sha256Stream, wipe};
+use crate::mac::{sha256, wipe};
 use crate::v4::SigningKey;
 use crate::{Credentials, Error, SigningTime};
 
@@ -160,9 +160,7 @@ impl SecretId {
 }
 
 fn hash(secret: &str) -> [u8; 32] {
-    let mut s = Sha256Stream::new();
-    s.update_secret(secret.as_bytes());
-    s.finalize()
+    sha256(secret.as_bytes())
 }
 
 impl Drop for SecretId {

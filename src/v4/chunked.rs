@@ -176,7 +176,7 @@ impl<'k> ChunkSigner<'k> {
             s.put(b"\n");
             s.put(h);
         }
-        let sig = Signature::from_hex(hex64(&s.finalize()));
+        let sig = Signature::from_hex(hex64(&crate::mac::finish(s)));
         self.previous = sig;
         sig
     }

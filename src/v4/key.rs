@@ -10,7 +10,9 @@
 
 use core::fmt;
 
-use crate::hmac256::{HmacKey, HmacState, Sha256Stream, hmac, wipe};
+use sha2::{Digest, Sha256};
+
+use crate::mac::{HmacKey, HmacState, hmac, wipe};
 
 use crate::credentials::is_scope_part;
 use crate::inline::InlineStr;
@@ -205,10 +207,10 @@ pub(crate) fn hmac_key_with_prefix(prefix: &[u8], secret: &str) -> [u8; 64] {
             rest.copy_from_slice(secret.as_bytes());
         }
         None => {
-            let mut s = Sha256Stream::new();
+            let mut s = Sha256::new();
             s.update(prefix);
-            s.update_secret(secret.as_bytes());
-            let mut digest = s.finalize();
+            s.update(secret.as_bytes());
+            let mut digest: [u8; 32] = s.finalize().into();
             for (dst, src) in block.iter_mut().zip(digest) {
                 *dst = src;
             }

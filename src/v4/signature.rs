@@ -6,7 +6,7 @@ use core::fmt;
 
 use crate::canonical::payload::hex64;
 use crate::canonical::request::{CanonicalRequest, Copies};
-use crate::hmac256::Sha256Stream;
+use sha2::{Digest, Sha256};
 use crate::output::Trace;
 use crate::sink::{FmtSink, Sink, Tee};
 use crate::time::AmzDate;
@@ -117,7 +117,7 @@ impl Tracer for NoTrace {
         request: &CanonicalRequest<'_>,
         copies: &mut Copies<O>,
     ) -> Result<K::Raw, crate::Error> {
-        let mut state = feed(
+        let state = feed(
             key,
             amz_date,
             scope,
@@ -126,7 +126,7 @@ impl Tracer for NoTrace {
             crate::sink::Discard,
             crate::sink::Discard,
         );
-        key.finish(&mut state)
+        key.finish(state)
     }
 }
 
@@ -147,11 +147,11 @@ impl Tracer for Trace<'_> {
             w: &mut *self.string_to_sign,
             failed: false,
         };
-        let mut state = feed(key, amz_date, scope, request, copies, &mut cr, &mut sts);
+        let state = feed(key, amz_date, scope, request, copies, &mut cr, &mut sts);
         if cr.failed || sts.failed {
             return Err(crate::Error::WriteFailed);
         }
-        key.finish(&mut state)
+        key.finish(state)
     }
 }
 
@@ -166,9 +166,9 @@ pub(crate) fn feed<K: KeyKind, O: Sink, D1: Sink, D2: Sink>(
     cr_trace: D1,
     sts_trace: D2,
 ) -> K::State {
-    let mut hasher = Sha256Stream::new();
+    let mut hasher = Sha256::new();
     request.write(&mut Tee(&mut hasher, cr_trace), copies);
-    let hash = hex64(&hasher.finish());
+    let hash = hex64(&hasher.finalize().into());
     let mut state = key.start();
     string_to_sign::write(
         &mut Tee(&mut state, sts_trace),

@@ -17,7 +17,9 @@ use p256::elliptic_curve::PrimeField;
 use sha2::{Digest, Sha256};
 
 use crate::credentials::is_scope_part;
-use crate::hmac256::{HmacKey, wipe};
+use hmac::Mac as _;
+
+use crate::mac::{HmacKey, wipe};
 use crate::inline::InlineStr;
 use crate::time::DateStamp;
 use crate::v4::algorithm::{KeyKind, ScopeParts};
@@ -100,7 +102,7 @@ impl V4aSigningKey {
     /// The public key, uncompressed: the X and Y coordinates, big-endian.
     #[must_use]
     pub fn public_key(&self) -> ([u8; 32], [u8; 32]) {
-        let point = self.key.verifying_key().to_encoded_point(false);
+        let point = self.key.verifying_key().to_sec1_point(false);
         let mut x = [0u8; 32];
         let mut y = [0u8; 32];
         if let (Some(px), Some(py)) = (point.x(), point.y()) {
@@ -170,7 +172,7 @@ fn derive_key(access_key_id: &str, secret: &str) -> Result<EcdsaKey, Error> {
         mac.update(access_key_id.as_bytes());
         mac.update(&[counter]);
         mac.update(&[0, 0, 1, 0]);
-        let mut candidate = mac.finalize();
+        let mut candidate = crate::mac::finish(mac);
         // Big-endian comparison: `candidate <= n - 2`.
         if candidate <= N_MINUS_TWO {
             let c = p256::Scalar::from_repr(candidate.into());
@@ -223,8 +225,8 @@ impl KeyKind for V4aSigningKey {
         Sha256::new()
     }
 
-    fn finish(&self, state: &mut Sha256) -> Result<DerSignature, Error> {
-        let digest: [u8; 32] = core::mem::take(state).finalize().into();
+    fn finish(&self, state: Sha256) -> Result<DerSignature, Error> {
+        let digest: [u8; 32] = state.finalize().into();
         let sig: EcdsaSignature = self
             .key
             .sign_prehash(&digest)

@@ -8,7 +8,7 @@ use crate::canonical::params::Params;
 use crate::canonical::request::check_method;
 use crate::canonical::target::Target;
 use crate::encode::Decoded;
-use crate::hmac256::HmacKey;
+use crate::mac::HmacKey;
 use crate::verify::ct::{ct_eq, ct_eq_iter};
 use crate::verify::{Policy, Rejection, Scheme, SecretLookup, Verified, single_param};
 use crate::{Error, Request, SigningTime};
@@ -103,7 +103,7 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
         skip: &["Signature"],
     };
     parts.write(&mut mac, &mut crate::sink::Discard);
-    let digest = mac.finalize();
+    let digest = crate::mac::finish(mac);
     let mut expected = [0u8; 44];
     let _ = STANDARD.encode_slice(digest, &mut expected);
     if !ct_eq(&expected, sig) {

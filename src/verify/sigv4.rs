@@ -284,9 +284,12 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         #[cfg(feature = "sigv4a")]
         Alg::V4a => match (secret.public_key, secret.secret_access_key) {
             (Some((x, y)), _) => {
-                let point =
-                    p256::EncodedPoint::from_affine_coordinates(&x.into(), &y.into(), false);
-                let key = p256::ecdsa::VerifyingKey::from_encoded_point(&point)
+                // SEC 1 uncompressed: 0x04, X, Y.
+                let mut sec1 = [4u8; 65];
+                for (dst, src) in sec1.iter_mut().skip(1).zip(x.iter().chain(&y)) {
+                    *dst = *src;
+                }
+                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
                     .map_err(|_| Rejection::UnknownAccessKey)?;
                 let mut copies = Copies {
                     out: Discard,
@@ -402,7 +405,7 @@ impl KeyKind for V4aVerifyOnly {
     fn start(&self) -> sha2::Sha256 {
         <sha2::Sha256 as sha2::Digest>::new()
     }
-    fn finish(&self, _: &mut sha2::Sha256) -> Result<[u8; 32], crate::Error> {
+    fn finish(&self, _: sha2::Sha256) -> Result<[u8; 32], crate::Error> {
         Err(crate::Error::WriteFailed)
     }
     fn verify(&self, _: sha2::Sha256, _: &str) -> bool {
