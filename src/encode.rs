@@ -67,7 +67,7 @@ impl fmt::Display for Encoded<'_> {
             w: f,
             failed: false,
         };
-        encode_by_runs(&mut sink, self.raw, self.keep_slash);
+        encode_into(&mut sink, self.raw, self.keep_slash);
         if sink.failed { Err(fmt::Error) } else { Ok(()) }
     }
 }
@@ -114,32 +114,12 @@ pub(crate) fn escape(b: u8) -> [u8; 3] {
 /// Writes `bytes` with every byte outside the unreserved set (and, when
 /// `keep_slash`, other than `/`, as in S3 object keys) percent-encoded.
 #[inline]
-pub(crate) fn encode_into<S: Sink>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
-    sink.put_encoded(bytes, keep_slash);
-}
-
-/// [`encode_into`] through `put`: the default of [`Sink::put_encoded`].
-#[inline]
-pub(crate) fn encode_by_runs<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
+pub(crate) fn encode_into<S: Sink + ?Sized>(sink: &mut S, bytes: &[u8], keep_slash: bool) {
     if keep_slash {
         encode_runs::<S, NeedsEncodingInKey>(sink, bytes);
     } else {
         encode_runs::<S, NeedsEncoding>(sink, bytes);
     }
-}
-
-/// [`encode_into`] straight into `dst`, which must have room for the worst
-/// case (three bytes each); returns the length written, or `None` (nothing
-/// written that counts) when `dst` is too short. The same runs as through
-/// any sink, into one that needs no overflow accounting.
-#[inline]
-pub(crate) fn encode_to_slice(bytes: &[u8], dst: &mut [u8], keep_slash: bool) -> Option<usize> {
-    if dst.len() / 3 < bytes.len() {
-        return None;
-    }
-    let mut out = crate::sink::SliceWriter { dst, at: 0 };
-    encode_by_runs(&mut out, bytes, keep_slash);
-    Some(out.at)
 }
 
 /// Copies runs of bytes that need no escape in one piece each, found

@@ -7,7 +7,7 @@
 
 use core::fmt;
 
-use crate::verify::Rejection;
+use crate::rejection::Rejection;
 
 /// Everything that can go wrong while signing, presigning or verifying.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -188,11 +188,107 @@ impl From<Rejection> for Error {
     }
 }
 
+impl Error {
+    /// What is wrong with the request, for the variants that carry nothing.
+    const fn request_message(&self) -> Option<&'static str> {
+        Some(match self {
+            Error::InvalidMethod => {
+                "the HTTP method must be a non-empty RFC 9110 token such as GET"
+            }
+            Error::TargetNotAbsolute => "the request-target must start with '/'",
+            Error::QueryNotUtf8 => {
+                "a query parameter percent-decodes to bytes that are not UTF-8; AWS decodes parameters as UTF-8, so encode the text as UTF-8"
+            }
+            Error::InvalidScheme => {
+                "the URL scheme must be a letter followed by letters, digits, '+', '-' or '.' (http, https, wss)"
+            }
+            Error::AuthParameterPresent => {
+                "the query already carries an authentication parameter (X-Amz-*/Signature/AWSAccessKeyId ...); sign the unsigned request"
+            }
+            Error::AuthHeaderPresent => {
+                "the request already carries a header the signer adds (Authorization, X-Amz-Date, X-Amz-Security-Token or x-amz-content-sha256); sign the unsigned request"
+            }
+            Error::InvalidHeaderName => "a header name is empty or not an RFC 9110 token",
+            Error::InvalidHeaderValue => {
+                "a header value holds a control character (only TAB and obs-fold line breaks are allowed)"
+            }
+            Error::MissingHost => "the request has no Host header; add one (it is always signed)",
+            Error::DuplicateHost => "the request has more than one Host header",
+            Error::InvalidHost => {
+                "the Host header is empty or holds characters a host cannot have (use the punycode form of international names)"
+            }
+            Error::InvalidBucketName => {
+                "the bucket name is empty or not valid for its addressing style (virtual-hosted names are lowercase DNS labels)"
+            }
+            Error::ContentSha256Mismatch => {
+                "the request's x-amz-content-sha256 header differs from the payload given; the header is what is signed, so give the same value (or leave the payload out)"
+            }
+            Error::InvalidPayloadHash => {
+                "a precomputed payload hash must be 64 lowercase hex digits (SHA-256)"
+            }
+            _ => return None,
+        })
+    }
+
+    /// What is wrong with the credentials, key, time or output, for the variants that carry nothing.
+    const fn signing_message(&self) -> Option<&'static str> {
+        Some(match self {
+            Error::InvalidAccessKeyId => {
+                "the access key id must be non-empty and made of A-Z a-z 0-9 - _ . ~"
+            }
+            Error::EmptySecretAccessKey => "the secret access key is empty",
+            Error::InvalidSessionToken => "the session token is empty or holds a control character",
+            Error::InvalidRegion => {
+                "the region must be non-empty and made of A-Z a-z 0-9 - _ . ~ (e.g. us-east-1)"
+            }
+            Error::InvalidService => {
+                "the service must be non-empty and made of A-Z a-z 0-9 - _ . ~ (e.g. s3, sqs)"
+            }
+            Error::KeyCredentialsMismatch => {
+                "the signing key was derived from other credentials (another access key id); derive it from these"
+            }
+            Error::TimeOutOfRange => "the signing time must be within the years 1970 to 9999",
+            Error::InvalidTimeFormat => {
+                "the time must be RFC 3339 in UTC, e.g. 2015-08-30T12:36:00Z"
+            }
+            Error::ExpiresOutOfRange => "expires_in must be between 1 and 604800 seconds (7 days)",
+            Error::KeyScopeMismatch => {
+                "the signing key was derived for another date, region or service; derive one for this request's scope"
+            }
+            Error::WriteFailed => "the output writer returned an error",
+            Error::UnsupportedSignatureMethod => {
+                "only HmacSHA256 is supported for Signature Version 2 (HmacSHA1 is refused)"
+            }
+            Error::InvalidV2Parameters => {
+                "Signature Version 2 needs exactly one of Timestamp and Expires (and a form POST no query in its target)"
+            }
+            Error::CredentialsExpired => {
+                "the credentials have expired at the signing time; refresh them"
+            }
+            Error::ExpiresAfterCredentials => {
+                "the presigned URL would outlive its temporary credentials; shorten expires_in or enable clamp_expires_to_credentials"
+            }
+            Error::InvalidSignature => {
+                "a signature must be lowercase hex: 64 digits (SigV4) or a DER ECDSA signature (SigV4a)"
+            }
+            Error::InvalidChunkSize => "the aws-chunked chunk size must be at least 1 byte",
+            Error::ChunkedStateError => {
+                "aws-chunked steps out of order: chunks, then the final empty chunk, then the trailer (trailer modes only)"
+            }
+            Error::AccessKeyIdTooLong => {
+                "the access key id is longer than 128 bytes (v4::MAX_ACCESS_KEY_ID_LEN, IAM's limit)"
+            }
+            Error::NameTooLong => {
+                "the region (or region set) or service is longer than a signing key holds (v4::MAX_REGION_LEN, v4a::MAX_REGION_SET_LEN, v4::MAX_SERVICE_LEN: 64, 256 and 64 bytes)"
+            }
+            _ => return None,
+        })
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidMethod => f.write_str("the HTTP method must be a non-empty RFC 9110 token such as GET"),
-            Error::TargetNotAbsolute => f.write_str("the request-target must start with '/'"),
             Error::InvalidTargetByte { byte, at } => write!(
                 f,
                 "the request-target holds byte 0x{byte:02x} at offset {at}, which cannot be sent as is: percent-encode spaces, non-ASCII bytes and control characters (awsig::encode::path or awsig::encode::component), and leave out any '#fragment'"
@@ -201,98 +297,17 @@ impl fmt::Display for Error {
                 f,
                 "malformed percent-escape at offset {at} of the request-target: '%' must be followed by two hex digits (write a literal '%' as %25)"
             ),
-            Error::QueryNotUtf8 => f.write_str(
-                "a query parameter percent-decodes to bytes that are not UTF-8; AWS decodes parameters as UTF-8, so encode the text as UTF-8",
-            ),
-            Error::InvalidScheme => f.write_str(
-                "the URL scheme must be a letter followed by letters, digits, '+', '-' or '.' (http, https, wss)",
-            ),
-            Error::AuthParameterPresent => f.write_str(
-                "the query already carries an authentication parameter (X-Amz-*/Signature/AWSAccessKeyId ...); sign the unsigned request",
-            ),
-            Error::AuthHeaderPresent => f.write_str(
-                "the request already carries a header the signer adds (Authorization, X-Amz-Date, X-Amz-Security-Token or x-amz-content-sha256); sign the unsigned request",
-            ),
-            Error::InvalidHeaderName => f.write_str("a header name is empty or not an RFC 9110 token"),
-            Error::InvalidHeaderValue => f.write_str(
-                "a header value holds a control character (only TAB and obs-fold line breaks are allowed)",
-            ),
-            Error::MissingHost => f.write_str("the request has no Host header; add one (it is always signed)"),
-            Error::DuplicateHost => f.write_str("the request has more than one Host header"),
-            Error::InvalidHost => f.write_str(
-                "the Host header is empty or holds characters a host cannot have (use the punycode form of international names)",
-            ),
-            Error::InvalidBucketName => f.write_str(
-                "the bucket name is empty or not valid for its addressing style (virtual-hosted names are lowercase DNS labels)",
-            ),
-            Error::ContentSha256Mismatch => f.write_str(
-                "the request's x-amz-content-sha256 header differs from the payload given; the header is what is signed, so give the same value (or leave the payload out)",
-            ),
-            Error::InvalidPayloadHash => {
-                f.write_str("a precomputed payload hash must be 64 lowercase hex digits (SHA-256)")
-            }
-            Error::InvalidAccessKeyId => f.write_str(
-                "the access key id must be non-empty and made of A-Z a-z 0-9 - _ . ~",
-            ),
-            Error::EmptySecretAccessKey => f.write_str("the secret access key is empty"),
-            Error::InvalidSessionToken => {
-                f.write_str("the session token is empty or holds a control character")
-            }
-            Error::InvalidRegion => f.write_str(
-                "the region must be non-empty and made of A-Z a-z 0-9 - _ . ~ (e.g. us-east-1)",
-            ),
-            Error::InvalidService => f.write_str(
-                "the service must be non-empty and made of A-Z a-z 0-9 - _ . ~ (e.g. s3, sqs)",
-            ),
-            Error::AccessKeyIdTooLong => write!(
-                f,
-                "the access key id is longer than {} bytes (IAM's limit)",
-                crate::v4::MAX_ACCESS_KEY_ID_LEN
-            ),
-            Error::NameTooLong => write!(
-                f,
-                "the region (or region set) or service is longer than a signing key holds ({} and {} bytes)",
-                crate::v4::MAX_REGION_LEN,
-                crate::v4::MAX_SERVICE_LEN
-            ),
-            Error::KeyCredentialsMismatch => f.write_str(
-                "the signing key was derived from other credentials (another access key id); derive it from these",
-            ),
-            Error::TimeOutOfRange => f.write_str("the signing time must be within the years 1970 to 9999"),
-            Error::InvalidTimeFormat => f.write_str(
-                "the time must be RFC 3339 in UTC, e.g. 2015-08-30T12:36:00Z",
-            ),
-            Error::ExpiresOutOfRange => f.write_str(
-                "expires_in must be between 1 and 604800 seconds (7 days)",
-            ),
-            Error::KeyScopeMismatch => f.write_str(
-                "the signing key was derived for another date, region or service; derive one for this request's scope",
-            ),
             Error::BufferTooSmall { needed } => write!(
                 f,
                 "the output buffer is too small: {needed} bytes are needed"
             ),
-            Error::WriteFailed => f.write_str("the output writer returned an error"),
-            Error::UnsupportedSignatureMethod => f.write_str(
-                "only HmacSHA256 is supported for Signature Version 2 (HmacSHA1 is refused)",
-            ),
-            Error::InvalidV2Parameters => f.write_str(
-                "Signature Version 2 needs exactly one of Timestamp and Expires (and a form POST no query in its target)",
-            ),
-            Error::CredentialsExpired => f.write_str(
-                "the credentials have expired at the signing time; refresh them",
-            ),
-            Error::ExpiresAfterCredentials => f.write_str(
-                "the presigned URL would outlive its temporary credentials; shorten expires_in or enable clamp_expires_to_credentials",
-            ),
-            Error::InvalidSignature => f.write_str(
-                "a signature must be lowercase hex: 64 digits (SigV4) or a DER ECDSA signature (SigV4a)",
-            ),
-            Error::InvalidChunkSize => f.write_str("the aws-chunked chunk size must be at least 1 byte"),
-            Error::ChunkedStateError => f.write_str(
-                "aws-chunked steps out of order: chunks, then the final empty chunk, then the trailer (trailer modes only)",
-            ),
             Error::Rejected(r) => fmt::Display::fmt(r, f),
+            other => f.write_str(
+                other
+                    .request_message()
+                    .or_else(|| other.signing_message())
+                    .unwrap_or("invalid input"),
+            ),
         }
     }
 }

@@ -209,7 +209,7 @@
 //! | Where | What |
 //! | --- | --- |
 //! | root | [`Credentials`], [`SigningTime`] (with [`AmzDate`], [`DateStamp`], [`Iso8601`]), [`Request`], [`Payload`] / [`PayloadHash`] / [`EMPTY_SHA256`], [`Output`] / [`Trace`], [`with_buffer`] (alloc), [`Error`] |
-//! | [`v4`] | keys ([`v4::SigningKey`], [`v4::KeyCache`], [`v4::SharedKeyCache`] with std, [`v4::Key`]), [`v4::Signer`], [`v4::sign_headers`], [`v4::presign`], [`v4::presign_url`], [`v4::SigningSettings`], aws-chunked ([`v4::ChunkSigner`], [`v4::ChunkVerifier`]) |
+//! | [`v4`] | keys ([`v4::SigningKey`], [`v4::KeyCache`], [`v4::SharedKeyCache`] with std, [`v4::Key`]), [`v4::Signer`], [`v4::sign_headers`], [`v4::presign`], [`v4::presign_url`], [`v4::SigningSettings`], aws-chunked ([`v4::ChunkSigner`]; [`verify::ChunkVerifier`] checks them) |
 //! | [`s3`] | [`s3::Bucket`], [`s3::presign_get`] / [`s3::presign_put`] / [`s3::presign_object`], POST policies ([`s3::presign_post`]) |
 //! | [`v2`] | [`v2::sign_query`], [`v2::sign_form`] (SQS Query API) |
 //! | `v4a` | SigV4a keys (feature `sigv4a`) |
@@ -271,13 +271,16 @@ extern crate std;
 
 mod canonical;
 mod credentials;
+mod ct;
+mod digits;
 pub mod encode;
 mod error;
-mod mac;
 #[cfg(feature = "http")]
 pub mod http;
 mod inline;
+mod mac;
 mod output;
+mod rejection;
 mod request;
 pub mod s3;
 mod scan;

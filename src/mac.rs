@@ -87,13 +87,18 @@ mod tests {
     /// RFC 4231 test case 2 and case 6 (a key longer than a block).
     #[test]
     fn rfc_4231() {
-        let hex = |b: [u8; 32]| alloc::string::String::from_utf8(crate::canonical::payload::hex64(&b).to_vec()).unwrap();
+        let hex = |b: [u8; 32]| {
+            alloc::string::String::from_utf8(crate::digits::hex64(&b).to_vec()).unwrap()
+        };
         assert_eq!(
             hex(hmac(b"Jefe", b"what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         assert_eq!(
-            hex(hmac(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First")),
+            hex(hmac(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
         let key = HmacKey::new(b"Jefe");

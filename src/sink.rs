@@ -16,13 +16,6 @@ pub trait Sink {
     fn put_str(&mut self, s: &str) {
         self.put(s.as_bytes());
     }
-
-    /// `bytes` percent-encoded ([`crate::encode::encode_into`]): run by run
-    /// through `put`, unless the sink can write the encoding in place.
-    #[inline]
-    fn put_encoded(&mut self, bytes: &[u8], keep_slash: bool) {
-        crate::encode::encode_by_runs(self, bytes, keep_slash);
-    }
 }
 
 impl Sink for Sha256 {
@@ -36,11 +29,6 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
         (**self).put(bytes);
-    }
-
-    #[inline]
-    fn put_encoded(&mut self, bytes: &[u8], keep_slash: bool) {
-        (**self).put_encoded(bytes, keep_slash);
     }
 }
 
@@ -72,42 +60,6 @@ impl<S: Sink> Sink for Gate<S> {
         if self.1 {
             self.0.put(bytes);
         }
-    }
-}
-
-/// `dst.copy_from_slice(src)` (equal lengths), with the short copies that
-/// make up most of a canonical request (separators, names, dates) done
-/// inline as two overlapping fixed-size moves rather than a call to `memcpy`.
-#[inline(always)]
-pub(crate) fn copy(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    if n != dst.len() {
-        return;
-    }
-    fn fixed<const K: usize>(dst: &mut [u8], src: &[u8]) {
-        let n = src.len();
-        let head = <&[u8; K]>::try_from(src.get(..K).unwrap_or_default());
-        let tail = <&[u8; K]>::try_from(src.get(n - K..).unwrap_or_default());
-        if let (Ok(head), Ok(tail)) = (head, tail) {
-            let (head, tail) = (*head, *tail);
-            if let Some(d) = dst.get_mut(..K) {
-                d.copy_from_slice(&head);
-            }
-            if let Some(d) = dst.get_mut(n - K..) {
-                d.copy_from_slice(&tail);
-            }
-        }
-    }
-    match n {
-        0 => {}
-        1..=3 => {
-            for (d, s) in dst.iter_mut().zip(src) {
-                *d = *s;
-            }
-        }
-        4..=7 => fixed::<4>(dst, src),
-        8..=16 => fixed::<8>(dst, src),
-        _ => dst.copy_from_slice(src),
     }
 }
 
@@ -189,44 +141,10 @@ impl Sink for OutBuf<'_> {
         if self.len == self.needed - bytes.len() {
             let end = self.len + bytes.len();
             if let Some(dst) = self.buf.get_mut(self.len..end) {
-                copy(dst, bytes);
+                dst.copy_from_slice(bytes);
                 self.len = end;
             }
         }
-    }
-
-    /// Encoded in place when the rest of the buffer has room for the worst
-    /// case (long values: session tokens), without a `put` per run.
-    fn put_encoded(&mut self, bytes: &[u8], keep_slash: bool) {
-        if self.len == self.needed
-            && let Some(n) = self
-                .buf
-                .get_mut(self.len..)
-                .and_then(|dst| crate::encode::encode_to_slice(bytes, dst, keep_slash))
-        {
-            self.len += n;
-            self.needed += n;
-            return;
-        }
-        crate::encode::encode_by_runs(self, bytes, keep_slash);
-    }
-}
-
-/// Writes into a slice known to be large enough (the caller checked the
-/// worst case), so that no overflow needs counting.
-pub(crate) struct SliceWriter<'d> {
-    pub(crate) dst: &'d mut [u8],
-    pub(crate) at: usize,
-}
-
-impl Sink for SliceWriter<'_> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        let end = self.at + bytes.len();
-        if let Some(d) = self.dst.get_mut(self.at..end) {
-            copy(d, bytes);
-        }
-        self.at = end;
     }
 }
 
@@ -319,50 +237,24 @@ impl<S: Sink> Drop for Staged<S> {
 
 #[cfg(test)]
 mod tests {
-    use super::{OutBuf, Sink, copy};
-    use alloc::vec::Vec;
+    use super::{OutBuf, Sink};
 
     #[test]
-    fn encoding_in_place_is_encoding_run_by_run() {
-        // Every byte value, in runs and alone, at lengths across chunks.
-        let text: Vec<u8> = (0..700u32)
-            .map(|i| match i % 7 {
-                0 => (i * 37 % 256) as u8,
-                1 | 2 => b'/',
-                _ => b'a' + (i % 26) as u8,
-            })
-            .collect();
-        for len in (0..text.len()).step_by(13) {
-            let bytes = &text[..len];
-            for keep_slash in [false, true] {
-                let mut want: Vec<u8> = Vec::new();
-                crate::encode::encode_by_runs(&mut want, bytes, keep_slash);
-                // Room for the worst case (in place), for exactly the
-                // encoding (run by run), and too little (counted).
-                for room in [3 * len + 5, want.len() + 2, want.len() / 2] {
-                    let mut buf = alloc::vec![0u8; room + 2];
-                    let mut out = OutBuf::new(&mut buf);
-                    out.put(b"<>");
-                    out.put_encoded(bytes, keep_slash);
-                    assert_eq!(out.position(), want.len() + 2, "{len} {room}");
-                    if let Ok(got) = out.finish_bytes() {
-                        assert_eq!(&got[2..], &want[..], "{len} {room}");
-                    } else {
-                        assert!(room < want.len(), "{len} {room}");
-                    }
-                }
+    fn out_buf_writes_or_counts_what_it_needs() {
+        for room in 0..12 {
+            let mut buf = [0u8; 12];
+            let mut out = OutBuf::new(&mut buf[..room]);
+            out.put(b"hello");
+            out.put_str(", ");
+            out.put(b"you");
+            assert_eq!(out.position(), 10);
+            match out.finish() {
+                Ok(text) => assert!(room >= 10 && text == "hello, you", "{room}"),
+                Err(e) => assert!(
+                    room < 10 && e == crate::Error::BufferTooSmall { needed: 10 },
+                    "{room}"
+                ),
             }
-        }
-    }
-
-    #[test]
-    fn copy_is_copy_from_slice_at_every_length() {
-        let src: alloc::vec::Vec<u8> = (0..40u8).collect();
-        for n in 0..src.len() {
-            let mut dst = [0xAAu8; 40];
-            copy(&mut dst[..n], &src[..n]);
-            assert_eq!(&dst[..n], &src[..n], "{n}");
-            assert!(dst[n..].iter().all(|&b| b == 0xAA), "{n}");
         }
     }
 }

@@ -13,6 +13,7 @@
 use core::fmt;
 
 use crate::Error;
+use crate::digits::Digits;
 
 /// A validated UTC instant, second precision, within the years 1970..=9999.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -162,9 +163,9 @@ impl SigningTime {
         let d = self.date_stamp();
         out[..8].copy_from_slice(&d.0);
         out[8] = b'T';
-        put2(&mut out[9..11], self.hour);
-        put2(&mut out[11..13], self.minute);
-        put2(&mut out[13..15], self.second);
+        put(&mut out[9..11], u16::from(self.hour));
+        put(&mut out[11..13], u16::from(self.minute));
+        put(&mut out[13..15], u16::from(self.second));
         out[15] = b'Z';
         AmzDate(out)
     }
@@ -173,9 +174,9 @@ impl SigningTime {
     #[must_use]
     pub fn date_stamp(&self) -> DateStamp {
         let mut out = [0u8; 8];
-        put4(&mut out[..4], self.year);
-        put2(&mut out[4..6], self.month);
-        put2(&mut out[6..8], self.day);
+        put(&mut out[..4], self.year);
+        put(&mut out[4..6], u16::from(self.month));
+        put(&mut out[6..8], u16::from(self.day));
         DateStamp(out)
     }
 
@@ -184,27 +185,21 @@ impl SigningTime {
     #[must_use]
     pub fn iso8601(&self) -> Iso8601 {
         let mut out = *b"0000-00-00T00:00:00Z";
-        put4(&mut out[..4], self.year);
-        put2(&mut out[5..7], self.month);
-        put2(&mut out[8..10], self.day);
-        put2(&mut out[11..13], self.hour);
-        put2(&mut out[14..16], self.minute);
-        put2(&mut out[17..19], self.second);
+        put(&mut out[..4], self.year);
+        put(&mut out[5..7], u16::from(self.month));
+        put(&mut out[8..10], u16::from(self.day));
+        put(&mut out[11..13], u16::from(self.hour));
+        put(&mut out[14..16], u16::from(self.minute));
+        put(&mut out[17..19], u16::from(self.second));
         Iso8601(out)
     }
 }
 
-fn put2(out: &mut [u8], v: u8) {
-    for (slot, digit) in out.iter_mut().zip([v / 10, v % 10]) {
-        *slot = b'0' + digit;
-    }
-}
-
-fn put4(out: &mut [u8], v: u16) {
-    let digits = [v / 1000 % 10, v / 100 % 10, v / 10 % 10, v % 10];
-    for (slot, digit) in out.iter_mut().zip(digits) {
-        // `digit` < 10, so the cast cannot truncate.
-        *slot = b'0' + digit as u8;
+/// Writes `v` in decimal into `out`, zero-padded to its length.
+fn put(out: &mut [u8], v: u16) {
+    let digits = Digits::new(u64::from(v), 10, out.len());
+    for (slot, digit) in out.iter_mut().rev().zip(digits.as_bytes().iter().rev()) {
+        *slot = *digit;
     }
 }
 

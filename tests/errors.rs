@@ -516,6 +516,8 @@ fn errors_never_show_secrets() {
         let text = format!("{e} {e:?}");
         assert!(!text.contains(SECRET) && !text.contains(TOKEN));
         assert!(!e.to_string().is_empty() && !e.kind().is_empty());
+        // Every variant has a message of its own, not the fallback.
+        assert_ne!(e.to_string(), "invalid input", "{e:?}");
     }
     let shown = format!("{:?} {:?} {:?}", creds(), key(), v4::KeyCache::new());
     assert!(!shown.contains(SECRET) && !shown.contains(TOKEN), "{shown}");

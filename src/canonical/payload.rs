@@ -161,7 +161,7 @@ impl fmt::Display for PayloadHash {
 /// The hex SHA-256 of a body.
 #[inline(never)]
 fn hash_body(body: &[u8]) -> [u8; 64] {
-    hex64(&Sha256::digest(body).into())
+    crate::digits::hex64(&Sha256::digest(body).into())
 }
 
 /// A hash given by the caller: 64 lowercase hex digits.
@@ -176,40 +176,9 @@ fn precomputed(h: &str) -> Result<[u8; 64], Error> {
     Ok(bytes)
 }
 
-/// Lowercase hex of a 32-byte digest.
-pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
-    let mut out = [0u8; 64];
-    for (pair, &b) in out.chunks_exact_mut(2).zip(digest) {
-        if let [hi, lo] = pair {
-            *hi = hex_digit(b >> 4);
-            *lo = hex_digit(b & 0x0f);
-        }
-    }
-    out
-}
-
-/// The lowercase hex digit of `n` < 16, without a branch or a table (so
-/// that the loop above can be vectorised): `9 - n` wraps, setting its top
-/// bit, exactly when `n` is past 9, and `'a' - '0' - 10` = 39 moves those
-/// onto `a`..`f`.
-#[inline(always)]
-fn hex_digit(n: u8) -> u8 {
-    n + b'0' + (9u8.wrapping_sub(n) >> 7) * 39
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hex64_is_lowercase_hex_of_every_byte() {
-        for start in (0..=255u8).step_by(32) {
-            let digest: [u8; 32] = core::array::from_fn(|i| start.wrapping_add(i as u8));
-            let want: alloc::string::String =
-                digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
-            assert_eq!(&hex64(&digest)[..], want.as_bytes());
-        }
-    }
 
     #[test]
     fn lines() {

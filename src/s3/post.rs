@@ -18,7 +18,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::Error;
-use crate::canonical::payload::hex64;
+use crate::digits::{Digits, hex64};
 use crate::sink::{OutBuf, Sink};
 use crate::v4::{ALGORITHM, Signer, SigningKey};
 
@@ -194,25 +194,6 @@ fn json_string_prefixed<S: Sink>(sink: &mut S, prefix: &str, s: &str) {
     sink.put(b"\"");
 }
 
-fn json_u64<S: Sink>(sink: &mut S, v: u64) {
-    let mut digits = [0u8; 20];
-    let mut n = 0;
-    let mut v = v;
-    loop {
-        if let Some(d) = digits.get_mut(n) {
-            *d = b'0' + (v % 10) as u8;
-        }
-        n += 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    for d in digits.iter().take(n).rev() {
-        sink.put(core::slice::from_ref(d));
-    }
-}
-
 struct Parts<'x> {
     policy: &'x PostPolicy<'x>,
     expiration: crate::time::Iso8601,
@@ -265,9 +246,9 @@ impl Parts<'_> {
                 }
                 Condition::ContentLengthRange(min, max) => {
                     sink.put(b"[\"content-length-range\", ");
-                    json_u64(sink, min);
+                    sink.put(Digits::decimal(min).as_bytes());
                     sink.put(b", ");
-                    json_u64(sink, max);
+                    sink.put(Digits::decimal(max).as_bytes());
                     sink.put(b"]");
                 }
             }

@@ -4,7 +4,7 @@
 //! ECDSA P-256 over the SHA-256 of the string to sign). Everything else —
 //! canonical request, header and query placement — is shared.
 
-use crate::canonical::payload::hex64;
+use crate::digits::hex64;
 use crate::mac::HmacState;
 use crate::sink::Sink;
 use crate::time::DateStamp;
@@ -142,6 +142,6 @@ impl KeyKind for SigningKey {
 
     fn verify(&self, state: HmacState, claimed: &str) -> bool {
         let expected = hex64(&crate::mac::finish(state));
-        crate::verify::ct_eq(&expected, claimed.as_bytes())
+        crate::ct::ct_eq(&expected, claimed.as_bytes())
     }
 }

@@ -148,10 +148,10 @@ impl SecretId {
             return false;
         }
         match self.bytes.get(..secret.len()) {
-            Some(kept) => crate::verify::ct_eq(kept, secret.as_bytes()),
+            Some(kept) => crate::ct::ct_eq(kept, secret.as_bytes()),
             None => {
                 let mut digest = hash(secret);
-                let same = crate::verify::ct_eq(self.bytes.get(..32).unwrap_or_default(), &digest);
+                let same = crate::ct::ct_eq(self.bytes.get(..32).unwrap_or_default(), &digest);
                 wipe(&mut digest);
                 same
             }

@@ -28,12 +28,12 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::canonical::payload::{EMPTY_SHA256, hex64};
+use crate::canonical::payload::EMPTY_SHA256;
+use crate::digits::{Digits, hex64};
 use crate::sink::{OutBuf, Sink};
 use crate::time::AmzDate;
 use crate::v4::signature::Signature;
 use crate::v4::{Signer, SigningKey};
-use crate::verify::{Rejection, ct_eq};
 use crate::{Error, SigningTime};
 
 const CHUNK_ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
@@ -138,7 +138,7 @@ impl<'k> ChunkSigner<'k> {
     }
 
     /// For a verifier: `key` checked against `time` here.
-    fn start(
+    pub(crate) fn start(
         key: &'k SigningKey,
         time: SigningTime,
         seed: &Signature,
@@ -211,7 +211,7 @@ impl<'k> ChunkSigner<'k> {
         // Work on a copy and commit only once the bytes are written.
         let mut next = self.clone();
         let mut buf = OutBuf::new(out);
-        write_hex(&mut buf, data.len() as u64);
+        buf.put(Digits::new(data.len() as u64, 16, 1).as_bytes());
         if next.mode == ChunkedMode::UnsignedWithTrailer {
             if next.finished {
                 return Err(Error::ChunkedStateError);
@@ -290,6 +290,30 @@ fn check_trailer(name: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+impl ChunkSigner<'_> {
+    /// For a verifier, after the final chunk: the `x-amz-trailer-signature`
+    /// of `trailers` (checked), chained on the final chunk's signature.
+    ///
+    /// # Errors
+    /// [`Error::ChunkedStateError`] before the final chunk or without a
+    /// signed trailer; [`Error::InvalidHeaderName`] / [`Error::InvalidHeaderValue`].
+    pub(crate) fn trailer_signature(
+        &mut self,
+        trailers: &[(&str, &str)],
+    ) -> Result<Signature, Error> {
+        if !self.finished || self.mode != ChunkedMode::SignedWithTrailer {
+            return Err(Error::ChunkedStateError);
+        }
+        for (name, value) in trailers {
+            check_trailer(name, value)?;
+        }
+        let hash = trailer_hash(trailers);
+        let signature = self.chain(TRAILER_ALGORITHM, &[&hash]);
+        self.mode = ChunkedMode::Signed;
+        Ok(signature)
+    }
+}
+
 /// SHA-256 of the trailing headers, sorted by name, `name:value\n` each.
 fn trailer_hash(trailers: &[(&str, &str)]) -> [u8; 64] {
     let mut hasher = Sha256::new();
@@ -305,127 +329,11 @@ fn trailer_hash(trailers: &[(&str, &str)]) -> [u8; 64] {
     hex64(&hasher.finalize().into())
 }
 
-fn write_hex<S: Sink>(sink: &mut S, v: u64) {
-    let mut digits = [0u8; 16];
-    let mut n = 0;
-    let mut v = v;
-    loop {
-        if let Some(d) = digits.get_mut(n) {
-            *d = b"0123456789abcdef"
-                .get((v & 15) as usize)
-                .copied()
-                .unwrap_or(b'0');
-        }
-        n += 1;
-        v >>= 4;
-        if v == 0 || n == 16 {
-            break;
-        }
-    }
-    for d in digits.iter().take(n).rev() {
-        sink.put(core::slice::from_ref(d));
-    }
-}
-
-/// Checks the chunk signatures of a received aws-chunked body, in order (for
-/// servers), starting from the verified seed signature.
-#[derive(Clone, Debug)]
-pub struct ChunkVerifier<'k> {
-    signer: ChunkSigner<'k>,
-    failed: bool,
-}
-
-impl<'k> ChunkVerifier<'k> {
-    /// Starts after a seed request verified with `key` at `time` whose
-    /// signature is `seed` ([`Signature::parse`] of
-    /// [`Verified::signature`](crate::verify::Verified::signature)), for
-    /// `STREAMING-AWS4-HMAC-SHA256-PAYLOAD` (use [`ChunkVerifier::with_trailer`]
-    /// for the `-TRAILER` variant).
-    ///
-    /// # Errors
-    /// [`Error::KeyScopeMismatch`] when `time` is not on the key's day.
-    pub fn new(key: &'k SigningKey, time: SigningTime, seed: &Signature) -> Result<Self, Error> {
-        Ok(Self {
-            signer: ChunkSigner::start(key, time, seed, ChunkedMode::Signed)?,
-            failed: false,
-        })
-    }
-
-    /// As [`ChunkVerifier::new`], for `STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER`.
-    ///
-    /// # Errors
-    /// As [`ChunkVerifier::new`].
-    pub fn with_trailer(
-        key: &'k SigningKey,
-        time: SigningTime,
-        seed: &Signature,
-    ) -> Result<Self, Error> {
-        Ok(Self {
-            signer: ChunkSigner::start(key, time, seed, ChunkedMode::SignedWithTrailer)?,
-            failed: false,
-        })
-    }
-
-    /// After the final chunk, checks `x-amz-trailer-signature` over the
-    /// received trailing headers.
-    ///
-    /// # Errors
-    /// [`Error::Rejected`] with [`Rejection::SignatureMismatch`]; the
-    /// [`Error`] for malformed trailers or a call out of order.
-    pub fn verify_trailer(
-        &mut self,
-        trailers: &[(&str, &str)],
-        claimed: &str,
-    ) -> Result<(), Error> {
-        if self.failed
-            || !self.signer.finished
-            || self.signer.mode != ChunkedMode::SignedWithTrailer
-        {
-            self.failed = true;
-            return Err(Error::ChunkedStateError);
-        }
-        for (name, value) in trailers {
-            check_trailer(name, value)?;
-        }
-        let hash = trailer_hash(trailers);
-        let expected = self.signer.chain(TRAILER_ALGORITHM, &[&hash]);
-        self.signer.mode = ChunkedMode::Signed;
-        if claimed.len() == 64 && ct_eq(expected.as_str().as_bytes(), claimed.as_bytes()) {
-            Ok(())
-        } else {
-            self.failed = true;
-            Err(Rejection::SignatureMismatch.into())
-        }
-    }
-
-    /// Checks the signature received for the next chunk, in constant time.
-    /// Once a chunk is refused, every later chunk is too: the chain is broken.
-    ///
-    /// # Errors
-    /// [`Error::Rejected`] with [`Rejection::SignatureMismatch`] or
-    /// [`Rejection::MalformedSignature`].
-    pub fn verify_chunk(&mut self, data: &[u8], claimed: &str) -> Result<(), Error> {
-        if self.failed {
-            return Err(Rejection::SignatureMismatch.into());
-        }
-        if claimed.len() != 64 {
-            self.failed = true;
-            return Err(Rejection::MalformedSignature.into());
-        }
-        let expected = self.signer.sign_chunk(data)?;
-        if ct_eq(expected.as_str().as_bytes(), claimed.as_bytes()) {
-            Ok(())
-        } else {
-            self.failed = true;
-            Err(Rejection::SignatureMismatch.into())
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::v4::{SigningSettings, sign_headers};
+    use crate::verify::{ChunkVerifier, Rejection};
     use crate::{Credentials, Payload, Request};
     use alloc::string::String;
     use alloc::vec;

@@ -239,7 +239,7 @@ mod tests {
             &hmac(&hmac(&k_date, region.as_bytes()), service.as_bytes()),
             b"aws4_request",
         );
-        alloc::string::String::from_utf8(crate::canonical::payload::hex64(&k).to_vec()).unwrap()
+        alloc::string::String::from_utf8(crate::digits::hex64(&k).to_vec()).unwrap()
     }
 
     /// What a client keeps must be ownable and shareable: no lifetime,
@@ -256,6 +256,22 @@ mod tests {
             fn shareable<T: Send + Sync + 'static>() {}
             shareable::<crate::v4::SharedKeyCache>();
         }
+    }
+
+    /// The error messages name the limits (written out there, since the
+    /// error types sit below the keys).
+    #[test]
+    fn too_long_messages_name_the_limits() {
+        let akid = alloc::format!("{}", Error::AccessKeyIdTooLong);
+        assert!(
+            akid.contains(&alloc::format!("{MAX_ACCESS_KEY_ID_LEN} bytes")),
+            "{akid}"
+        );
+        let name = alloc::format!("{}", Error::NameTooLong);
+        let want = alloc::format!("{MAX_REGION_LEN}, 256 and {MAX_SERVICE_LEN} bytes");
+        assert!(name.contains(&want), "{name}");
+        #[cfg(feature = "sigv4a")]
+        assert_eq!(crate::v4a::MAX_REGION_SET_LEN, 256);
     }
 
     #[test]

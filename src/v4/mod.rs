@@ -24,7 +24,7 @@ pub(crate) mod string_to_sign;
 pub use cache::KeyCache;
 #[cfg(feature = "std")]
 pub use cache::SharedKeyCache;
-pub use chunked::{ChunkSigner, ChunkVerifier, ChunkedMode, MAX_CHUNK_HEADER, encoded_length};
+pub use chunked::{ChunkSigner, ChunkedMode, MAX_CHUNK_HEADER, encoded_length};
 pub use key::{MAX_ACCESS_KEY_ID_LEN, MAX_REGION_LEN, MAX_SERVICE_LEN, SigningKey};
 pub use presign::{AUTH_PARAMETERS, MAX_EXPIRES, Presigned, presign, presign_url};
 pub use scope::CredentialScope;

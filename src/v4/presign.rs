@@ -14,10 +14,11 @@ use crate::canonical::payload::PayloadHash;
 use crate::canonical::query::{Param, Value};
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
 use crate::canonical::{path, target::Target};
+use crate::digits::{Digits, put_hex};
 use crate::encode::encode_into;
 use crate::output::Output;
 use crate::sink::{Discard, OutBuf, Sink};
-use crate::v4::signature::{NoTrace, Signature, Tracer, write_hex};
+use crate::v4::signature::{NoTrace, Signature, Tracer};
 use crate::v4::signer::{Key, Signer};
 use crate::v4::{SessionTokenMode, SigningSettings};
 use crate::{Error, Payload, Request};
@@ -274,8 +275,7 @@ fn run<'o, K: Key, T: Tracer, const CHECK_TARGET: bool>(
     );
 
     let amz_date = time.amz_date();
-    let mut expires_buf = [0u8; 10];
-    let expires = decimal(expires_in, &mut expires_buf);
+    let expires = Digits::decimal(u64::from(expires_in));
     let date = time.date_stamp();
     let scope = key.scope(&date);
     let token = signer.session_token;
@@ -300,7 +300,7 @@ fn run<'o, K: Key, T: Tracer, const CHECK_TARGET: bool>(
     );
     add("&X-Amz-Date=", Value::Unreserved(amz_date.as_str()));
     if settings.expires_param {
-        add("&X-Amz-Expires=", Value::Unreserved(expires));
+        add("&X-Amz-Expires=", Value::Unreserved(expires.as_str()));
     }
     if let Some(r) = key.region_set() {
         add("&X-Amz-Region-Set=", Value::Text(r));
@@ -351,7 +351,7 @@ fn run<'o, K: Key, T: Tracer, const CHECK_TARGET: bool>(
     let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
     buf.put(b"&X-Amz-Signature=");
     let signature_at = buf.position();
-    write_hex(&mut buf, signature.as_ref());
+    put_hex(&mut buf, signature.as_ref());
     let signature_end = buf.position();
     if let (Some(t), None) = (token, signed_token) {
         buf.put(b"&X-Amz-Security-Token=");
@@ -374,23 +374,4 @@ pub(crate) fn check_scheme(scheme: &str) -> Result<(), Error> {
     } else {
         Err(Error::InvalidScheme)
     }
-}
-
-/// Writes `v` in decimal into `buf`, returning the digits.
-fn decimal(mut v: u32, buf: &mut [u8; 10]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        if let Some(slot) = buf.get_mut(i) {
-            // `v % 10` < 10.
-            *slot = b'0' + (v % 10) as u8;
-        }
-        v /= 10;
-        if v == 0 || i == 0 {
-            break;
-        }
-    }
-    buf.get(i..)
-        .and_then(|d| core::str::from_utf8(d).ok())
-        .unwrap_or_default()
 }

@@ -11,10 +11,11 @@ use crate::canonical::params::{self, Params};
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
 use crate::canonical::{path, target::Target};
+use crate::digits::put_hex;
 use crate::output::Output;
 use crate::sink::{OutBuf, Sink};
 use crate::time::AmzDate;
-use crate::v4::signature::{NoTrace, Signature, Tracer, write_hex};
+use crate::v4::signature::{NoTrace, Signature, Tracer};
 use crate::v4::signer::{Key, Signer};
 use crate::v4::{SessionTokenMode, SigningSettings};
 use crate::{Error, Request};
@@ -228,7 +229,7 @@ pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
     let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
     buf.put(b", Signature=");
     let signature_at = buf.position();
-    write_hex(&mut buf, signature.as_ref());
+    put_hex(&mut buf, signature.as_ref());
     let authorization = buf.finish()?;
     Ok(HeaderSignature {
         authorization,

@@ -4,14 +4,14 @@
 
 use core::fmt;
 
-use crate::canonical::payload::hex64;
 use crate::canonical::request::{CanonicalRequest, Copies};
-use sha2::{Digest, Sha256};
+use crate::digits::hex64;
 use crate::output::Trace;
 use crate::sink::{FmtSink, Sink, Tee};
 use crate::time::AmzDate;
 use crate::v4::algorithm::{KeyKind, ScopeParts};
 use crate::v4::string_to_sign;
+use sha2::{Digest, Sha256};
 
 /// A signature in lowercase hex: 64 digits for SigV4 (HMAC-SHA256), up to
 /// 144 for SigV4a (a DER-encoded ECDSA signature).
@@ -73,22 +73,6 @@ impl fmt::Display for Signature {
 impl fmt::Debug for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Signature({})", self.as_str())
-    }
-}
-
-/// Writes a signature's bytes (`KeyKind::Raw`) in lowercase hex.
-pub(crate) fn write_hex<S: Sink>(sink: &mut S, raw: &[u8]) {
-    // SigV4's HMAC: one digest, no staging copy.
-    if let Ok(digest) = <&[u8; 32]>::try_from(raw) {
-        sink.put(&hex64(digest));
-        return;
-    }
-    for chunk in raw.chunks(32) {
-        let mut block = [0u8; 32];
-        if let Some(dst) = block.get_mut(..chunk.len()) {
-            dst.copy_from_slice(chunk);
-        }
-        sink.put(hex64(&block).get(..2 * chunk.len()).unwrap_or_default());
     }
 }
 

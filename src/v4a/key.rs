@@ -19,8 +19,8 @@ use sha2::{Digest, Sha256};
 use crate::credentials::is_scope_part;
 use hmac::Mac as _;
 
-use crate::mac::{HmacKey, wipe};
 use crate::inline::InlineStr;
+use crate::mac::{HmacKey, wipe};
 use crate::time::DateStamp;
 use crate::v4::algorithm::{KeyKind, ScopeParts};
 use crate::v4::key::hmac_key_with_prefix;

@@ -7,9 +7,9 @@ use crate::canonical::headers::Headers;
 use crate::canonical::params::Params;
 use crate::canonical::request::check_method;
 use crate::canonical::target::Target;
+use crate::ct::{ct_eq, ct_eq_iter};
 use crate::encode::Decoded;
 use crate::mac::HmacKey;
-use crate::verify::ct::{ct_eq, ct_eq_iter};
 use crate::verify::{Policy, Rejection, Scheme, SecretLookup, Verified, single_param};
 use crate::{Error, Request, SigningTime};
 

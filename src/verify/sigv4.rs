@@ -7,13 +7,13 @@ use crate::canonical::path;
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
 use crate::canonical::target::Target;
+use crate::ct::{ct_eq, ct_eq_iter};
 use crate::sink::Discard;
 use crate::v4::algorithm::KeyKind;
 use crate::v4::presign::MAX_EXPIRES;
 use crate::v4::signature::feed;
 use crate::v4::string_to_sign::ALGORITHM;
 use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
-use crate::verify::ct::{ct_eq, ct_eq_iter};
 use crate::verify::parse::{self, Credential};
 use crate::verify::{
     Policy, Rejection, Scheme, SecretLookup, Verified, single_header, single_param,
