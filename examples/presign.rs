@@ -1,263 +1,140 @@
-//! Prints a SigV4 presigned URL.
+//! Presigns a URL for any AWS service.
 //!
 //! ```text
-//! cargo run --example presign -- [OPTIONS] URL
-//!
-//!   --method M              HTTP method (default GET)
-//!   --region R              region (default: inferred from the host)
-//!   --service S             signing name (default: inferred from the host)
-//!   --expires SECS          validity, 1..=604800 seconds (default 3600)
-//!   --time RFC3339          signing time, e.g. 2015-08-30T12:36:00Z (default now)
-//!   --header 'Name: value'  an extra signed header (repeatable)
+//! cargo run --example presign -- URL [REGION SERVICE]
+//! cargo run --example presign -- 'https://sqs.us-east-2.amazonaws.com/123456789012/MyQueue/?Action=ReceiveMessage&Version=2012-11-05'
 //! ```
 //!
-//! ```text
-//! $ cargo run --example presign -- https://examplebucket.s3.us-west-2.amazonaws.com/photos/cat.jpg
-//! https://examplebucket.s3.us-west-2.amazonaws.com/photos/cat.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&...&X-Amz-Signature=...
-//! $ cargo run --example presign -- --method PUT --header 'Content-Type: image/jpeg' \
-//!       --region us-east-1 --service s3 http://127.0.0.1:9000/bucket/cat.jpg
-//! ```
+//! `URL` is `https://host/path?query`, percent-encoded as it will be sent:
+//! it is signed as written. The region and the service come from an AWS host
+//! name (`sqs.us-east-2.amazonaws.com`, `bucket.s3.eu-west-1.amazonaws.com`)
+//! unless given. An S3 host gets S3's rules: the path is signed as sent and
+//! the payload is `UNSIGNED-PAYLOAD`, so the URL can carry any body.
 //!
-//! The credentials come from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
-//! the optional `AWS_SESSION_TOKEN`. When the first two are not set, AWS's
-//! documented example credentials are used (the URL is then well formed but
-//! refused by AWS), and a notice says so on stderr.
+//! The credentials come from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`
+//! and `AWS_SESSION_TOKEN`; without them, AWS's documented example
+//! credentials (the URL is then well formed, and refused by AWS).
 //!
-//! The URL is `scheme://host[:port][/path][?query]`, with the path and the
-//! query already percent-encoded as they will be sent; they are signed as
-//! given (a missing path is `/`). The signed `Host` header is the
-//! `host[:port]` of the URL, exactly as written, so send the URL as printed.
-//! The output is the URL's scheme and `host[:port]` followed by the presigned
-//! request-target.
-//!
-//! When `--region` or `--service` is missing, it is inferred from an AWS host
-//! name (`sqs.us-east-2.amazonaws.com`, `bucket.s3.us-west-2.amazonaws.com`,
-//! `s3.amazonaws.com`, `iam.amazonaws.com`, ...). The service `s3` applies
-//! S3's rules: the path is signed verbatim and the payload is
-//! `UNSIGNED-PAYLOAD`, so any body can be sent with the URL. Other services
-//! sign the hash of an empty body.
-//!
-//! Errors (bad arguments or a request the signer refuses) are printed as one
-//! line, `presign: <message>`, on stderr, with exit status 2.
+//! The command-line tool, with options for the method, headers, expiry and
+//! time, is `cargo run -p awsig-presign -- --help`.
 
-use std::process::ExitCode;
+use std::error::Error;
 
-use awsig::{Error, Payload, Request, v4};
+use awsig::{Credentials, Payload, Request, SigningTime, v4};
 
-#[path = "support/buffer.rs"]
-mod buffer;
-#[path = "support/cli.rs"]
-mod cli;
-#[path = "support/env.rs"]
-mod env;
-#[path = "support/url.rs"]
-mod url;
-
-use buffer::with_buffer;
-use url::{Url, infer_scope};
-
-const USAGE: &str = "usage: presign [--method M] [--region R] [--service S] [--expires SECS] \
-[--time RFC3339] [--header 'Name: value']... URL";
-
-fn main() -> ExitCode {
-    cli::main("presign", USAGE, |args| {
-        run(args).map(|url| println!("{url}"))
-    })
+fn main() -> Result<(), Box<dyn Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (url, scope) = match args.as_slice() {
+        [url] => (url, None),
+        [url, region, service] => (url, Some((region.as_str(), service.as_str()))),
+        _ => return Err("usage: presign URL [REGION SERVICE]".into()),
+    };
+    let (access_key_id, secret, token) = env_credentials();
+    let creds = Credentials::new(&access_key_id, &secret, token.as_deref())?;
+    let presigned = presign(url, scope, &creds, SigningTime::now()?, 3600)?;
+    println!("{presigned}");
+    Ok(())
 }
 
-/// Parses the arguments, reads the environment and presigns.
-fn run(args: &[String]) -> Result<String, String> {
-    let options = Options::parse(args)?;
-    let url = Url::split(&options.url)?;
-    let (region, service) = scope(&options, url.host)?;
-    let time = env::time(options.time.as_deref())?;
+/// The presigned `url`, valid for `expires_in` seconds from `time`.
+fn presign(
+    url: &str,
+    scope: Option<(&str, &str)>,
+    creds: &Credentials<'_>,
+    time: SigningTime,
+    expires_in: u32,
+) -> Result<String, Box<dyn Error>> {
+    let (scheme, rest) = url.split_once("://").ok_or("expected https://host/path")?;
+    let (host, target) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    let target = match target {
+        "" => "/".to_owned(),
+        t if t.starts_with('?') => format!("/{t}"),
+        t => t.to_owned(),
+    };
+    let (region, service) = scope
+        .or_else(|| scope_of(host))
+        .ok_or("cannot tell the region and service from the host; give REGION SERVICE")?;
 
-    let env = env::EnvCredentials::load_detailed("presign")?;
-    let credentials = env.credentials().map_err(|e| e.to_string())?;
-
-    let mut headers: Vec<(&str, &str)> = vec![("Host", url.authority)];
-    headers.extend(
-        options
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str())),
-    );
-    let target = url.target();
-    let request = Request::new(&options.method, &target, &headers);
-    let (request, settings) = if service == "s3" {
-        (
-            request.with_payload(Payload::Unsigned),
-            v4::SigningSettings::s3(),
-        )
+    // The Host header is always signed: send the URL to this very host.
+    let headers = [("host", host)];
+    let mut request = Request::new("GET", &target, &headers);
+    let settings = if service == "s3" {
+        request = request.with_payload(Payload::Unsigned);
+        v4::SigningSettings::s3()
     } else {
-        (request, v4::SigningSettings::for_service(&service))
+        v4::SigningSettings::for_service(service)
     };
 
-    let key =
-        v4::SigningKey::derive(&credentials, time, &region, &service).map_err(|e| e.to_string())?;
-    let signer = v4::Signer::new(&key, &credentials, time).map_err(|e| e.to_string())?;
-    let presigned = with_buffer(|buf| {
-        v4::presign(&signer, &request, options.expires, &settings, buf)
-            .map(|p| p.as_str().to_owned())
-    })
-    .map_err(|e| match e {
-        Error::ExpiresOutOfRange => format!("--expires {}: {e}", options.expires),
-        e => e.to_string(),
+    // The key is good for a day, a region and a service: keep it and reuse it.
+    let key = v4::SigningKey::derive(creds, time, region, service)?;
+    let signer = v4::Signer::new(&key, creds, time)?;
+    // The signer writes into a buffer it is given; `with_buffer` makes one
+    // of the size it asks for.
+    let presigned = awsig::with_buffer(|buf| {
+        v4::presign(&signer, &request, expires_in, &settings, buf).map(|p| p.to_string())
     })?;
-    Ok(format!("{}://{}{presigned}", url.scheme, url.authority))
+    Ok(format!("{scheme}://{host}{presigned}"))
 }
 
-/// The command line.
-#[derive(Debug, PartialEq, Eq)]
-struct Options {
-    method: String,
-    region: Option<String>,
-    service: Option<String>,
-    expires: u32,
-    time: Option<String>,
-    headers: Vec<(String, String)>,
-    url: String,
-}
-
-impl Options {
-    fn parse(args: &[String]) -> Result<Self, String> {
-        let mut options = Options {
-            method: "GET".into(),
-            region: None,
-            service: None,
-            expires: 3600,
-            time: None,
-            headers: Vec::new(),
-            url: String::new(),
-        };
-        let mut url = None;
-        let mut args = cli::Args::new(args, USAGE);
-        while let Some(arg) = args.next() {
-            match arg.name {
-                "--method" => options.method = args.value(&arg)?,
-                "--region" => options.region = Some(args.value(&arg)?),
-                "--service" => options.service = Some(args.value(&arg)?),
-                "--time" => options.time = Some(args.value(&arg)?),
-                "--expires" => {
-                    let v = args.value(&arg)?;
-                    options.expires = v
-                        .parse()
-                        .map_err(|_| format!("--expires {v}: not a number of seconds"))?;
-                }
-                "--header" => options.headers.push(parse_header(&args.value(&arg)?)?),
-                "--" => {
-                    if let Some(arg) = args.rest().next() {
-                        cli::take_one(&mut url, arg, "URL")?;
-                    }
-                    if let Some(extra) = args.rest().next() {
-                        return Err(args.unexpected(extra));
-                    }
-                }
-                _ if arg.text.starts_with('-') => return Err(args.unknown(&arg)),
-                _ => cli::take_one(&mut url, arg.text, "URL")?,
-            }
-        }
-        options.url = url.ok_or_else(|| format!("no URL given; {USAGE}"))?;
-        Ok(options)
+/// Region and service of `[bucket.]service.region.amazonaws.com`, and of
+/// S3's global `[bucket.]s3.amazonaws.com` (us-east-1).
+fn scope_of(host: &str) -> Option<(&str, &str)> {
+    let labels: Vec<&str> = host.strip_suffix(".amazonaws.com")?.rsplit('.').collect();
+    match labels.as_slice() {
+        ["s3", ..] => Some(("us-east-1", "s3")),
+        [region, service, ..] => Some((region, service)),
+        _ => None,
     }
 }
 
-/// `Name: value` (the value trimmed), as `curl -H` takes it.
-fn parse_header(text: &str) -> Result<(String, String), String> {
-    let (name, value) = cli::split_header(text)?;
-    if name.is_empty() {
-        return Err(format!("--header '{text}': the name is empty"));
-    }
-    if name.eq_ignore_ascii_case("host") {
-        return Err(format!(
-            "--header '{text}': the Host header is taken from the URL"
-        ));
-    }
-    Ok((name.to_owned(), value.to_owned()))
-}
+/// AWS's documented example credentials.
+const EXAMPLE: (&str, &str) = (
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+);
 
-/// The region and service: the options, or what the host says.
-fn scope(options: &Options, host: &str) -> Result<(String, String), String> {
-    let inferred = infer_scope(host);
-    let region = options
-        .region
-        .clone()
-        .or_else(|| inferred.as_ref().map(|(r, _)| r.clone()));
-    let service = options
-        .service
-        .clone()
-        .or_else(|| inferred.as_ref().map(|(_, s)| s.clone()));
-    match (region, service) {
-        (Some(region), Some(service)) => Ok((region, service)),
-        (region, service) => {
-            let missing = match (region, service) {
-                (None, None) => "--region and --service",
-                (None, _) => "--region",
-                _ => "--service",
-            };
-            Err(format!(
-                "cannot infer the region and service from host '{host}'; give {missing}"
-            ))
-        }
+/// The credentials from the environment, or AWS's example ones (with a
+/// note on stderr).
+fn env_credentials() -> (String, String, Option<String>) {
+    let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    if let (Some(id), Some(secret)) = (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+        return (id, secret, var("AWS_SESSION_TOKEN"));
     }
+    eprintln!(
+        "presign: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; using AWS's example credentials"
+    );
+    (EXAMPLE.0.into(), EXAMPLE.1.into(), None)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// AWS's presigned-URL example ("Authenticating Requests: Using Query
+    /// Parameters", Amazon S3 API Reference).
     #[test]
-    fn parses_options() {
-        let o = Options::parse(&cli::owned(&[
-            "--method=PUT",
-            "--header",
-            "Content-Type:  text/plain ",
-            "--expires",
-            "60",
-            "http://h/",
-        ]))
-        .unwrap();
-        assert_eq!(o.method, "PUT");
-        assert_eq!(o.expires, 60);
-        assert_eq!(o.headers, [("Content-Type".into(), "text/plain".into())]);
-        assert_eq!(o.url, "http://h/");
-
-        for bad in [
-            &["--expires", "soon", "http://h/"][..],
-            &["--header", "no-colon", "http://h/"],
-            &["--header", "Host: x", "http://h/"],
-            &["--region"],
-            &["--bogus", "http://h/"],
-            &["http://h/", "http://i/"],
-            &[],
-        ] {
-            assert!(Options::parse(&cli::owned(bad)).is_err(), "{bad:?}");
-        }
+    fn aws_documented_example() {
+        let creds = Credentials::new(EXAMPLE.0, EXAMPLE.1, None).unwrap();
+        let time = SigningTime::parse_rfc3339("2013-05-24T00:00:00Z").unwrap();
+        let url = "https://examplebucket.s3.amazonaws.com/test.txt";
+        let signed = presign(url, None, &creds, time, 86400).unwrap();
+        assert!(signed.starts_with("https://examplebucket.s3.amazonaws.com/test.txt?"));
+        assert!(signed.ends_with(
+            "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+        ));
     }
 
     #[test]
-    fn scope_from_options_or_host() {
-        let mut o = Options::parse(&cli::owned(&["http://127.0.0.1:1/"])).unwrap();
-        assert!(
-            scope(&o, "127.0.0.1")
-                .unwrap_err()
-                .contains("--region and --service")
-        );
-        o.service = Some("s3".into());
-        assert!(
-            scope(&o, "127.0.0.1")
-                .unwrap_err()
-                .ends_with("give --region")
-        );
-        o.region = Some("us-east-1".into());
+    fn scope_from_the_host() {
         assert_eq!(
-            scope(&o, "127.0.0.1").unwrap(),
-            ("us-east-1".into(), "s3".into())
+            scope_of("sqs.us-east-2.amazonaws.com"),
+            Some(("us-east-2", "sqs"))
         );
-        o.region = None;
         assert_eq!(
-            scope(&o, "bucket.s3.eu-west-1.amazonaws.com").unwrap(),
-            ("eu-west-1".into(), "s3".into())
+            scope_of("b.s3.eu-west-1.amazonaws.com"),
+            Some(("eu-west-1", "s3"))
         );
+        assert_eq!(scope_of("b.s3.amazonaws.com"), Some(("us-east-1", "s3")));
+        assert_eq!(scope_of("example.com"), None);
     }
 }

@@ -1,50 +1,27 @@
 //! Signs the two requests of the SQS Developer Guide page "Making Query API
 //! requests using temporary security credentials" (CreateQueue and
-//! SendMessageBatch), each as a SigV4 presigned URL and as a SigV2 signed URL.
+//! SendMessageBatch), each as a SigV4 presigned URL and as a SigV2 signed
+//! URL, both valid for one hour.
 //!
 //! ```text
 //! cargo run --example sqs -- [--time RFC3339]
 //! ```
 //!
-//! The credentials come from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
-//! the optional `AWS_SESSION_TOKEN`; when the first two are not set, AWS's
-//! documented example credentials are used and a notice says so on stderr.
-//! The region is `AWS_REGION`, or `us-east-2` as on the page; the host is
-//! `sqs.<region>.amazonaws.com` (`.amazonaws.com.cn` in China regions). The
-//! time is now, or `--time` to make the output reproducible.
-//!
-//! Both URLs are valid for one hour: SigV4 with `X-Amz-Expires=3600`, SigV2
-//! with `Expires` one hour after the signing time. Output, one line each:
-//!
-//! ```text
-//! CreateQueue (SigV4): https://sqs.us-east-2.amazonaws.com/?Action=CreateQueue&...&X-Amz-Signature=...
-//! CreateQueue (SigV2): https://sqs.us-east-2.amazonaws.com/?AWSAccessKeyId=...&Signature=...
-//! SendMessageBatch (SigV4): ...
-//! SendMessageBatch (SigV2): ...
-//! ```
+//! Temporary credentials are an access key id, a secret and a session token
+//! (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`; AWS's
+//! example credentials with a made-up token when they are not set). The
+//! token travels in the URL: `X-Amz-Security-Token` (SigV4) or
+//! `SecurityToken` (SigV2). The region is `us-east-2`, as on the page.
 //!
 //! See <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests.html>.
 
-use std::process::ExitCode;
+use std::error::Error;
 
-use awsig::{Credentials, Error, Request, SigningTime, v2, v4};
+use awsig::{Credentials, Request, SigningTime, v2, v4};
 
-#[path = "support/buffer.rs"]
-mod buffer;
-#[path = "support/cli.rs"]
-mod cli;
-#[path = "support/env.rs"]
-mod env;
+const HOST: &str = "sqs.us-east-2.amazonaws.com";
 
-use buffer::with_buffer;
-
-/// The region of the documentation page.
-const DEFAULT_REGION: &str = "us-east-2";
-/// How long both URLs are valid, in seconds.
-const VALIDITY: u32 = 3600;
-
-/// The two requests of the page: name and request-target (already
-/// percent-encoded, parameters in the page's order).
+/// The page's requests: name and request-target, percent-encoded.
 const REQUESTS: [(&str, &str); 2] = [
     (
         "CreateQueue",
@@ -62,147 +39,88 @@ const REQUESTS: [(&str, &str); 2] = [
     ),
 ];
 
-const USAGE: &str = "usage: sqs [--time RFC3339]";
+/// A made-up session token (the one of `tests/vectors/seed/make_cases.py`).
+const EXAMPLE_TOKEN: &str = "IQoJb3JpZ2luX2VjEBoaCXVzLWVhc3QtMiJHMEUCIQAvFvx7TWScuT/QLhFHpW/5yOBS4zND\
+    qLBrjjp8COfZEb23Gd3Q9jGMVF/X25vb46Zc75AwZ9JYJcsy1beVsR3aWaFJxlIB/NLQ2QpN\
+    5sgQbVhaOEme1EiP0Eask/dAkNZ36kX9SD6Ct3QMBBHW3icHewZt2PRWFEXeIsMyRDsrTknG\
+    VtBKuQ7lZSDejpvROHM/HAJN1hgR1dNN1H8NEWWFAJLZNCMRYtmHQwcuC1IToUPLez6mSKa+\
+    Fo5oY1ol/Q==";
 
-fn main() -> ExitCode {
-    cli::main("sqs", USAGE, |args| {
-        for line in run(args)? {
-            println!("{line}");
+fn main() -> Result<(), Box<dyn Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let time = match args.as_slice() {
+        [] => SigningTime::now()?,
+        [flag, t] if flag == "--time" => SigningTime::parse_rfc3339(t)?,
+        _ => return Err("usage: sqs [--time RFC3339]".into()),
+    };
+    let var = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    let (id, secret, token) = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+        (Some(id), Some(secret)) => (id, secret, var("AWS_SESSION_TOKEN")),
+        _ => {
+            eprintln!(
+                "sqs: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; using AWS's example credentials"
+            );
+            let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY".to_owned();
+            (
+                "AKIAIOSFODNN7EXAMPLE".to_owned(),
+                secret,
+                Some(EXAMPLE_TOKEN.to_owned()),
+            )
         }
-        Ok(())
-    })
-}
-
-fn run(args: &[String]) -> Result<Vec<String>, String> {
-    let time = env::time(parse_args(args)?.as_deref())?;
-    let region = std::env::var("AWS_REGION")
-        .ok()
-        .filter(|r| !r.is_empty())
-        .unwrap_or_else(|| DEFAULT_REGION.to_owned());
-    let env = env::EnvCredentials::load_detailed("sqs")?;
-    let credentials = env.credentials().map_err(|e| e.to_string())?;
-    sign_all(&credentials, time, &region).map_err(|e| e.to_string())
-}
-
-/// `--time RFC3339` (or `--time=...`), the only option.
-fn parse_args(args: &[String]) -> Result<Option<String>, String> {
-    let mut time = None;
-    let mut args = cli::Args::new(args, USAGE);
-    while let Some(arg) = args.next() {
-        match arg.name {
-            "--time" => time = Some(args.value(&arg)?),
-            _ => return Err(args.unexpected(arg.text)),
-        }
+    };
+    let creds = Credentials::new(&id, &secret, token.as_deref())?;
+    for line in sign_all(&creds, time)? {
+        println!("{line}");
     }
-    Ok(time)
+    Ok(())
 }
 
-/// The labelled lines: per request, the SigV4 presigned URL and the SigV2
-/// signed URL.
-fn sign_all(
-    credentials: &Credentials<'_>,
-    time: SigningTime,
-    region: &str,
-) -> Result<Vec<String>, Error> {
-    let host = sqs_host(region);
-    let headers = [("Host", host.as_str())];
+/// Per request, the SigV4 presigned URL and the SigV2 signed URL.
+fn sign_all(creds: &Credentials<'_>, time: SigningTime) -> Result<Vec<String>, awsig::Error> {
+    let headers = [("host", HOST)];
     // One key serves every SigV4 request of the day, region and service.
-    let key = v4::SigningKey::derive(credentials, time, region, "sqs")?;
-    let signer = v4::Signer::new(&key, credentials, time)?;
+    let key = v4::SigningKey::derive(creds, time, "us-east-2", "sqs")?;
+    let signer = v4::Signer::new(&key, creds, time)?;
     let settings = v4::SigningSettings::for_service("sqs");
     // SigV2 says until when the request is valid, not for how long.
-    let expires = time.checked_add_seconds(i64::from(VALIDITY))?;
-
+    let expires = v2::Validity::Expires(time.checked_add_seconds(3600)?);
+    let mut buf = [0u8; 4096];
     let mut lines = Vec::new();
     for (name, target) in REQUESTS {
         let request = Request::new("GET", target, &headers);
-        let v4 = with_buffer(|buf| {
-            v4::presign_url(&signer, &request, VALIDITY, &settings, buf)
-                .map(|p| p.as_str().to_owned())
-        })?;
-        lines.push(format!("{name} (SigV4): {v4}"));
-        let v2 = with_buffer(|buf| {
-            v2::sign_query(
-                credentials,
-                &request,
-                v2::Validity::Expires(expires),
-                v2::SignatureMethod::HmacSha256,
-                buf,
-            )
-            .map(|s| s.as_str().to_owned())
-        })?;
-        lines.push(format!("{name} (SigV2): https://{host}{v2}"));
+        let url = v4::presign_url(&signer, &request, 3600, &settings, &mut buf)?;
+        lines.push(format!("{name} (SigV4): {url}"));
+        let method = v2::SignatureMethod::HmacSha256;
+        let signed = v2::sign_query(creds, &request, expires, method, &mut buf)?;
+        lines.push(format!("{name} (SigV2): https://{HOST}{signed}"));
     }
     Ok(lines)
-}
-
-/// The SQS endpoint of `region`.
-fn sqs_host(region: &str) -> String {
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
-    format!("sqs.{region}.{suffix}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The session token of `tests/vectors/seed/make_cases.py`.
-    const SEED_TOKEN: &str = "IQoJb3JpZ2luX2VjEBoaCXVzLWVhc3QtMiJHMEUCIQAvFvx7TWScuT/QLhFHpW/5yOBS4zND\
-        qLBrjjp8COfZEb23Gd3Q9jGMVF/X25vb46Zc75AwZ9JYJcsy1beVsR3aWaFJxlIB/NLQ2QpN\
-        5sgQbVhaOEme1EiP0Eask/dAkNZ36kX9SD6Ct3QMBBHW3icHewZt2PRWFEXeIsMyRDsrTknG\
-        VtBKuQ7lZSDejpvROHM/HAJN1hgR1dNN1H8NEWWFAJLZNCMRYtmHQwcuC1IToUPLez6mSKa+\
-        Fo5oY1ol/Q==";
-
     /// The seed vectors' inputs give the seed vectors' signatures
     /// (`sqs-seed/*/v4-query` and `sqs-seed/*/v2-query-expires`).
     #[test]
     fn seed_signatures() {
-        let creds = env::example_credentials(Some(SEED_TOKEN));
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        let creds = Credentials::new("AKIAIOSFODNN7EXAMPLE", secret, Some(EXAMPLE_TOKEN)).unwrap();
         let time = SigningTime::parse_rfc3339("2020-12-18T22:52:43Z").unwrap();
-        let lines = sign_all(&creds, time, "us-east-2").unwrap();
+        let lines = sign_all(&creds, time).unwrap();
         let want = [
-            (
-                "CreateQueue (SigV4): https://sqs.us-east-2.amazonaws.com/?",
-                "&X-Amz-Signature=fec53d2081188869a057f2f455e33bca8fec2b2479c3a9a416d500aae941ad9b",
-            ),
-            (
-                "CreateQueue (SigV2): https://sqs.us-east-2.amazonaws.com/?",
-                "&Signature=tWrCfR6xhnFD5fEQGM9bcPg7tYT6ErA8Bb4ckPD0ejc%3D",
-            ),
-            (
-                "SendMessageBatch (SigV4): https://sqs.us-east-2.amazonaws.com/123456789012/MyQueue/?",
-                "&X-Amz-Signature=e825ed81e276a80bc3467b955b9362d3d8583dc1bae1508704f45ee9f1145747",
-            ),
-            (
-                "SendMessageBatch (SigV2): https://sqs.us-east-2.amazonaws.com/123456789012/MyQueue/?",
-                "&Signature=HEFdNK9lipP73rpP5nOrMPxk1MkzOrxrhgPJUMfsvHk%3D",
-            ),
+            "&X-Amz-Signature=fec53d2081188869a057f2f455e33bca8fec2b2479c3a9a416d500aae941ad9b",
+            "&Signature=tWrCfR6xhnFD5fEQGM9bcPg7tYT6ErA8Bb4ckPD0ejc%3D",
+            "&X-Amz-Signature=e825ed81e276a80bc3467b955b9362d3d8583dc1bae1508704f45ee9f1145747",
+            "&Signature=HEFdNK9lipP73rpP5nOrMPxk1MkzOrxrhgPJUMfsvHk%3D",
         ];
         assert_eq!(lines.len(), want.len());
-        for (line, (start, end)) in lines.iter().zip(want) {
-            assert!(line.starts_with(start) && line.ends_with(end), "{line}");
+        for (line, end) in lines.iter().zip(want) {
+            assert!(line.ends_with(end), "{line}");
         }
+        assert!(lines[1].starts_with("CreateQueue (SigV2): https://sqs.us-east-2.amazonaws.com/?"));
         assert!(lines[1].contains("&Expires=2020-12-18T23%3A52%3A43Z&"));
         assert!(lines.iter().all(|l| l.contains("IQoJb3JpZ2luX2VjEBoaCXVz")));
-    }
-
-    #[test]
-    fn hosts() {
-        assert_eq!(sqs_host("us-east-2"), "sqs.us-east-2.amazonaws.com");
-        assert_eq!(sqs_host("cn-north-1"), "sqs.cn-north-1.amazonaws.com.cn");
-    }
-
-    #[test]
-    fn args() {
-        let args = |a: &[&str]| parse_args(&cli::owned(a));
-        assert_eq!(args(&[]), Ok(None));
-        assert_eq!(args(&["--time", "t"]), Ok(Some("t".into())));
-        assert_eq!(args(&["--time=t"]), Ok(Some("t".into())));
-        assert!(args(&["--time"]).is_err());
-        assert!(args(&["x"]).is_err());
     }
 }

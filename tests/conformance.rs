@@ -5,9 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-#[allow(dead_code)] // each test uses part of the runner
-#[path = "../examples/conformance/runner.rs"]
-mod runner;
+use awsig_tools::conformance::Runner;
 
 mod repo_data;
 
@@ -94,13 +92,14 @@ fn run_corpus(file: &str) -> usize {
         .join("tests/vectors")
         .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let runner = Runner::new();
     let mut buf = vec![0u8; 4096];
     let mut failures = Vec::new();
     let mut count = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let row: Value = serde_json::from_str(line).unwrap();
         let (case, want) = (&row["case"], &row["expected"]);
-        let got = runner::result_for(&row, 0, &mut buf);
+        let got = runner.result_for(&row, 0, &mut buf);
         count += 1;
         let mut fields: Vec<&str> = EXACT.to_vec();
         fields.extend(["signed_target", "added_headers"]);

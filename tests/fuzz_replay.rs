@@ -1,27 +1,16 @@
 //! Replays the fuzz targets' committed inputs on the stable toolchain,
 //! without libFuzzer: every file of `fuzz/corpus/<target>/` and
 //! `fuzz/regressions/<target>/` goes through the very functions the fuzzer
-//! runs (`fuzz/src/lib.rs`, included here). Also checks the fuzzers'
-//! reference canonicaliser (`fuzz/src/reference.rs`) against every expected
-//! canonical request and signature of `tests/vectors/`.
-//!
-//! Needs the dev-dependency `arbitrary = { version = "1", features = ["derive"] }`.
+//! runs (the `awsig-fuzz` crate, a dev-dependency without its `libfuzzer`
+//! feature). Also checks the fuzzers' reference canonicaliser
+//! (`fuzz/src/reference.rs`) against every expected canonical request and
+//! signature of `tests/vectors/`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-#[path = "../fuzz/src/lib.rs"]
-#[allow(dead_code, unused_imports, clippy::all)]
-mod fuzz;
-
-#[path = "../fuzz/src/vectors.rs"]
-#[allow(dead_code)]
-mod vectors;
-
-pub use fuzz::{
-    Case, CasePayload, F_CONTENT, F_DOUBLE, F_NORMALIZE, F_PRESIGN, F_S3, F_SET_CONTENT,
-    F_SET_DOUBLE, F_SET_NORMALIZE, F_TOKEN_UNSIGNED,
-};
+use awsig_fuzz as fuzz;
+use awsig_fuzz::vectors;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -2,9 +2,11 @@
 # End-to-end check of awsig's S3 presigning against a real S3 implementation:
 # s3s-fs 0.14.1 (https://crates.io/crates/s3s-fs) serves a temporary
 # directory as S3 on 127.0.0.1 and verifies SigV4 itself.  Presigned URLs
-# come from the crate's `presign` example, aws-chunked uploads (signed
-# chunks, with and without a signed CRC32 trailer) from `chunked_upload`, and
-# browser POST forms from `post_form`; all are sent with curl.
+# come from the repository's presigner (`tools/presign`, crate
+# `awsig-presign`), aws-chunked uploads (signed chunks, with and without a
+# signed CRC32 trailer) from the `chunked_upload` tool, and browser POST
+# forms from `post_form` (both binaries of `awsig-tools`, in `tools/`); all
+# are sent with curl.
 #
 #   bash tests/s3s_fs.sh
 #
@@ -16,25 +18,25 @@
 # stdin, so it can run unattended (CI=true).
 #
 # Environment (all optional):
-#   PRESIGN_CMD  shell command used as the presigner instead of the crate's
-#                example; it gets the arguments
+#   PRESIGN_CMD  shell command used as the presigner instead of
+#                awsig-presign; it gets the arguments
 #                  --method M --region R --service s3 --expires SECS
 #                  [--time RFC3339] URL
 #                appended, reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY
 #                and prints one presigned URL.  Default:
-#                  cargo run --quiet --example presign --
+#                  cargo run --quiet -p awsig-presign --
 #                (run from the repository root, built once up front, in
 #                the dev profile so that CI reuses the `cargo test` build).
 #   CHUNKED_UPLOAD_CMD
-#                shell command used instead of the crate's chunked_upload
-#                example; it gets
+#                shell command used instead of the chunked_upload tool
+#                (awsig-tools); it gets
 #                  --region R [--chunk-size N] [--trailer crc32] URL FILE OUTDIR
 #                appended, writes OUTDIR/body (the aws-chunked body) and
 #                OUTDIR/headers ("Name: value" lines, all headers to send)
 #                and prints one curl command line that sends them.
 #   POST_FORM_CMD
-#                shell command used instead of the crate's post_form
-#                example; it gets
+#                shell command used instead of the post_form tool
+#                (awsig-tools); it gets
 #                  --fields-only --region R [--key K | --key-prefix P]
 #                  [--max-size BYTES] [--field NAME=VALUE] [--time RFC3339]
 #                  [--expires SECS] BUCKET_URL
@@ -83,7 +85,7 @@
 #     x-amz-sdk-checksum-algorithm: CRC32 is sent (as the AWS SDKs do, and
 #     chunked_upload does), and compares it with the trailer's
 #     x-amz-checksum-crc32 (400 BadDigest when they differ), so a 200 also
-#     checks the example's CRC32.  Without that header any CRC32 trailer is
+#     checks the tool's CRC32.  Without that header any CRC32 trailer is
 #     refused with BadDigest "expected `X`, got ``" (from reading put_object
 #     in s3s-fs src/s3.rs, not exercised here).
 #   * s3s-fs keeps "Content-Encoding: aws-chunked" as the stored object's
@@ -131,16 +133,16 @@ if ! "$S3S_FS" --version 2>/dev/null | grep -qx "s3s-fs $S3S_VERSION"; then
         || die "s3s-fs $S3S_VERSION not found after install"
 fi
 
-# --- presigner and the other examples -------------------------------------
-examples=()
-[ -n "${PRESIGN_CMD:-}" ] || examples+=(--example presign)
-[ -n "${CHUNKED_UPLOAD_CMD:-}" ] || examples+=(--example chunked_upload)
-[ -n "${POST_FORM_CMD:-}" ] || examples+=(--example post_form)
-if [ "${#examples[@]}" -gt 0 ]; then
-    echo "# building the examples (${examples[*]})"
-    (cd "$repo" && timeout 1800 cargo build --quiet "${examples[@]}" </dev/null) \
-        || die "cargo build ${examples[*]} failed"
-fi
+# --- presigner and the other tools ----------------------------------------
+build() {  # build CARGO_BUILD_ARGS...
+    echo "# building the tools (cargo build $*)"
+    (cd "$repo" && timeout 1800 cargo build --quiet "$@" </dev/null) || die "cargo build $* failed"
+}
+[ -n "${PRESIGN_CMD:-}" ] || build -p awsig-presign
+bins=()
+[ -n "${CHUNKED_UPLOAD_CMD:-}" ] || bins+=(--bin chunked_upload)
+[ -n "${POST_FORM_CMD:-}" ] || bins+=(--bin post_form)
+[ "${#bins[@]}" -eq 0 ] || build -p awsig-tools "${bins[@]}"
 presign() {  # presign METHOD EXPIRES URL [extra args...]
     local method=$1 expires=$2 url=$3
     shift 3
@@ -148,7 +150,7 @@ presign() {  # presign METHOD EXPIRES URL [extra args...]
         timeout 120 bash -c "$PRESIGN_CMD \"\$@\"" presign \
             --method "$method" --region "$REGION" --service s3 --expires "$expires" "$@" "$url" </dev/null
     else
-        (cd "$repo" && timeout 120 cargo run --quiet --example presign -- \
+        (cd "$repo" && timeout 120 cargo run --quiet -p awsig-presign -- \
             --method "$method" --region "$REGION" --service s3 --expires "$expires" "$@" "$url" </dev/null)
     fi
 }
@@ -157,7 +159,7 @@ chunked_upload() {  # chunked_upload [options] URL FILE OUTDIR -> prints a curl 
     if [ -n "${CHUNKED_UPLOAD_CMD:-}" ]; then
         timeout 120 bash -c "$CHUNKED_UPLOAD_CMD \"\$@\"" chunked_upload --region "$REGION" "$@" </dev/null
     else
-        (cd "$repo" && timeout 120 cargo run --quiet --example chunked_upload -- \
+        (cd "$repo" && timeout 120 cargo run --quiet -p awsig-tools --bin chunked_upload -- \
             --region "$REGION" "$@" </dev/null)
     fi
 }
@@ -165,7 +167,7 @@ post_form() {  # post_form [options] BUCKET_URL -> prints name=value lines
     if [ -n "${POST_FORM_CMD:-}" ]; then
         timeout 120 bash -c "$POST_FORM_CMD \"\$@\"" post_form --fields-only --region "$REGION" "$@" </dev/null
     else
-        (cd "$repo" && timeout 120 cargo run --quiet --example post_form -- \
+        (cd "$repo" && timeout 120 cargo run --quiet -p awsig-tools --bin post_form -- \
             --fields-only --region "$REGION" "$@" </dev/null)
     fi
 }

@@ -7,9 +7,7 @@ use std::path::Path;
 use awsig::SigningTime;
 use serde_json::Value;
 
-#[allow(dead_code)] // each test uses part of the runner
-#[path = "../examples/conformance/runner.rs"]
-mod runner;
+use awsig_tools::conformance as runner;
 
 mod repo_data;
 

@@ -1,5 +1,5 @@
 //! The three benchmark workloads, shared by `benches/signing.rs` and the
-//! `awsig-peers` crate (which includes this file by path), so that every
+//! `awsig-peers` crate (crate `awsig-workloads`), so that every
 //! implementation and every floor signs exactly the same request.
 //!
 //! `W1.jsonl`, `W2.jsonl` and `W3.jsonl` beside this file are the same

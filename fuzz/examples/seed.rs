@@ -15,16 +15,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use awsig_fuzz::reference as r;
+use awsig_fuzz::vectors::{convert, small};
 use awsig_fuzz::wire::Writer;
-pub use awsig_fuzz::{
-    Case, CasePayload, F_CONTENT, F_DOUBLE, F_NORMALIZE, F_PRESIGN, F_S3, F_SET_CONTENT,
-    F_SET_DOUBLE, F_SET_NORMALIZE, F_TOKEN_UNSIGNED, QueryCase, QueryPair,
-};
+use awsig_fuzz::{Case, F_S3, F_TOKEN_UNSIGNED, QueryCase, QueryPair};
 use serde_json::Value;
-
-#[path = "../src/vectors.rs"]
-mod vectors;
-use vectors::{convert, small};
 
 /// Seeds per target from botocore-public.jsonl (the suite adds its 76).
 const BOTOCORE_SAMPLE: usize = 160;

@@ -1,12 +1,10 @@
-//! The test vectors (`tests/vectors/*.jsonl`) as fuzz cases: shared by the
-//! seed generator (`examples/seed.rs`) and the root crate's
-//! `tests/fuzz_replay.rs`, which both include this file with `#[path]` and
-//! provide `serde_json`, `base64` and the fuzz library's items at their root.
+//! The test vectors (`tests/vectors/*.jsonl`) as fuzz cases: for the seed
+//! generator (`examples/seed.rs`) and the root crate's `tests/fuzz_replay.rs`.
 
 use base64::Engine as _;
 use serde_json::Value;
 
-use super::{
+use crate::case::{
     Case, CasePayload, F_CONTENT, F_DOUBLE, F_NORMALIZE, F_PRESIGN, F_S3, F_SET_CONTENT,
     F_SET_DOUBLE, F_SET_NORMALIZE, F_TOKEN_UNSIGNED,
 };

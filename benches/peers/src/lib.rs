@@ -9,10 +9,8 @@
 //! `http::Request`, which then holds the finished URL or headers, as awsig's
 //! output does).
 
-#[path = "../../workloads/mod.rs"]
-pub mod workloads;
-
-pub mod counting;
+pub use awsig_tools::counting;
+pub use awsig_workloads as workloads;
 
 use std::time::{Duration, SystemTime};
 
@@ -30,6 +28,11 @@ use rusty_s3::S3Action as _;
 use workloads::{
     ACCESS_KEY_ID, AwsigSigner, EXPIRES_IN, Kind, SECRET_ACCESS_KEY, UNIX_SECONDS, Workload,
 };
+
+/// Counts the allocations of [`counting::count`], for the binary and the
+/// criterion bench alike.
+#[global_allocator]
+static GLOBAL: counting::Counting = counting::Counting;
 
 /// The signing time as a `SystemTime` (aws-sigv4).
 pub fn system_time() -> SystemTime {

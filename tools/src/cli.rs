@@ -1,10 +1,6 @@
-//! The command line as the examples share it: how `main` ends, options as
+//! The command line as the tools share it: how `main` ends, options as
 //! `--name value` or `--name=value`, one positional argument, `Name: value`
-//! headers. (Included with `#[path]`; not an example itself.)
-
-// Every example that includes this file compiles its own copy and uses only
-// some of it; the rest would be dead code in that example.
-#![allow(dead_code)]
+//! headers.
 
 use std::process::ExitCode;
 
@@ -25,7 +21,7 @@ pub fn exit(program: &str, result: Result<(), String>) -> ExitCode {
     }
 }
 
-/// `main` of an example with a usage line: `-h` or `--help` anywhere prints
+/// `main` of a tool with a usage line: `-h` or `--help` anywhere prints
 /// `usage`; otherwise `run` gets the arguments and [`exit`] its result.
 pub fn main(
     program: &str,
@@ -124,8 +120,7 @@ pub fn split_header(text: &str) -> Result<(&str, &str), String> {
     Ok((name.trim(), value.trim()))
 }
 
-/// The arguments of a test, as the program gets them.
-#[cfg(test)]
+/// Arguments as the program gets them (for tests).
 pub fn owned(args: &[&str]) -> Vec<String> {
     args.iter().map(|s| (*s).to_owned()).collect()
 }

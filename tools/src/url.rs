@@ -1,10 +1,5 @@
-//! URLs as the examples take them (signed as written), and what an AWS
-//! endpoint's host name says about the region and the service. (Included
-//! with `#[path]`; not an example itself.)
-
-// Every example that includes this file compiles its own copy and uses only
-// some of it; the rest would be dead code in that example.
-#![allow(dead_code)]
+//! URLs as the tools take them (signed as written), and what an AWS
+//! endpoint's host name says about the region and the service.
 
 use std::fmt;
 
@@ -24,7 +19,7 @@ pub struct Url<'a> {
 }
 
 /// Why [`Url::parse`] refused a URL. The `Display` text is the reason, for
-/// `URL '<url>': <reason>`; an example may word some reasons its own way.
+/// `URL '<url>': <reason>`; a tool may word some reasons its own way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UrlError {
     /// A space, a control character or a non-ASCII byte.

@@ -1,9 +1,4 @@
-//! What the examples share: credentials from the environment and the time.
-//! (Included with `#[path]`; not an example itself.)
-
-// Every example that includes this file compiles its own copy and uses only
-// some of it; the rest would be dead code in that example.
-#![allow(dead_code)]
+//! What the tools take from their environment: the credentials and the time.
 
 use std::fmt;
 
@@ -86,23 +81,10 @@ impl EnvCredentials {
         self.example
     }
 
-    /// [`Self::read`], with a notice on stderr (`program: ... not set; using
-    /// AWS's documented example credentials`) when it falls back to the
-    /// example credentials.
-    pub fn load(program: &str) -> Result<Self, String> {
-        let env = Self::read()
-            .map_err(|_| "set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither")?;
-        if env.example {
-            eprintln!(
-                "{program}: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; using AWS's documented example credentials"
-            );
-        }
-        Ok(env)
-    }
-
     /// [`Self::read`], with a notice on stderr that names the example access
-    /// key id, and an error that names the missing variable.
-    pub fn load_detailed(program: &str) -> Result<Self, String> {
+    /// key id when it falls back to the example credentials, and an error
+    /// that names the missing variable.
+    pub fn load(program: &str) -> Result<Self, String> {
         let env = Self::read().map_err(|e| e.to_string())?;
         if env.example {
             eprintln!(
@@ -122,29 +104,10 @@ impl EnvCredentials {
     }
 }
 
-/// `--time RFC3339` if given, else the system clock. (`SigningTime::now()`
-/// reads the clock with the crate's `std` feature; this keeps the examples
-/// building without it.)
+/// `--time RFC3339` if given, else the system clock.
 pub fn time(arg: Option<&str>) -> Result<SigningTime, String> {
     match arg {
         Some(t) => SigningTime::parse_rfc3339(t).map_err(|e| format!("--time {t}: {e}")),
-        None => {
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_err(|_| "the system clock is before 1970".to_owned())?
-                .as_secs();
-            i64::try_from(secs)
-                .map_err(|_| Error::TimeOutOfRange)
-                .and_then(SigningTime::from_unix_seconds)
-                .map_err(|e| e.to_string())
-        }
+        None => SigningTime::now().map_err(|e| e.to_string()),
     }
-}
-
-/// The value after `--time` in the arguments, if any.
-pub fn time_arg(args: &[String]) -> Option<&str> {
-    args.iter()
-        .position(|a| a == "--time")
-        .and_then(|i| args.get(i + 1))
-        .map(String::as_str)
 }
