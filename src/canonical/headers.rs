@@ -272,22 +272,16 @@ impl<'a> Headers<'a> {
             };
             *slot = i;
             n += 1;
-            // Insertion: stable, so repeated names keep their arrival order.
-            let mut j = n - 1;
-            while j > 0 {
-                let (Some(&a), Some(&b)) = (self.order.get(j - 1), self.order.get(j)) else {
-                    break;
-                };
-                let (Some(x), Some(y)) = (self.item(a), self.item(b)) else {
-                    break;
-                };
-                if cmp_names(x.0, y.0) != Ordering::Greater {
-                    break;
-                }
-                self.order.swap(j - 1, j);
-                j -= 1;
-            }
         }
+        // Sorted by name, then by index: repeated names keep their arrival
+        // order (they are joined with `,` in that order).
+        let item = |i: u8| self.item(i).map(|(name, _)| name).unwrap_or_default();
+        let mut order = self.order;
+        order
+            .get_mut(..n)
+            .unwrap_or_default()
+            .sort_unstable_by(|&a, &b| cmp_names(item(a), item(b)).then(a.cmp(&b)));
+        self.order = order;
         // `n` <= `SORTED_HEADERS`.
         self.order_len = Some(n as u8);
     }

@@ -238,24 +238,14 @@ impl<'a, 's> Params<'a, 's> {
         value(self.query, s)
     }
 
-    /// Insertion sort: stable, no memory, and quick on the few (often
-    /// nearly sorted) parameters of a request.
+    /// Sorts the parameters by encoded key, then encoded value (equal pairs
+    /// are the same bytes, so their order does not show).
     fn sort(&mut self) {
         let query = self.query;
-        let sorted = self.spans.get_mut(..self.len).unwrap_or_default();
-        for i in 1..sorted.len() {
-            let mut j = i;
-            while j > 0 {
-                let (Some(prev), Some(cur)) = (sorted.get(j - 1), sorted.get(j)) else {
-                    break;
-                };
-                if cmp(query, prev, cur) != Ordering::Greater {
-                    break;
-                }
-                sorted.swap(j - 1, j);
-                j -= 1;
-            }
-        }
+        self.spans
+            .get_mut(..self.len)
+            .unwrap_or_default()
+            .sort_unstable_by(|a, b| cmp(query, a, b));
     }
 
     /// Writes the canonical query string: these parameters with `added`
