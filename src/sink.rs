@@ -117,10 +117,8 @@ impl<'b> OutBuf<'b> {
         Ok(self.buf.get_mut(..len).unwrap_or_default())
     }
 
-    /// The written text, or [`crate::Error::BufferTooSmall`]. Takes the
-    /// buffer out through `&mut self` rather than consuming `self`: the
-    /// sink is not copied (its fields were just stored one by one, and a
-    /// wide reload of them stalls).
+    /// The written text, or [`crate::Error::BufferTooSmall`]. The buffer is
+    /// taken out through `&mut self`, so the sink itself is not moved.
     pub(crate) fn finish(&mut self) -> Result<&'b str, crate::Error> {
         if self.needed > self.len {
             return Err(crate::Error::BufferTooSmall {

@@ -95,9 +95,7 @@ pub(crate) struct Headers<'a> {
     /// When verifying: exactly the names the request says it signed.
     only: Option<NameList<'a>>,
     /// The signed headers in canonical order, as indexes into `user` then
-    /// `added`, sorted once for the three places that list them (sorted in
-    /// place: the array is not returned and copied, which stalls on
-    /// reading back the bytes just stored one by one).
+    /// `added`, sorted once for the three places that list them.
     order: [u8; SORTED_HEADERS],
     /// How many of `order` are used; `None` when there are more than fit
     /// (then they are sorted where listed).

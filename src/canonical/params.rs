@@ -1,11 +1,10 @@
 //! The query as sent, read once: one span per parameter, every byte
 //! validated in the same pass, the spans sorted in canonical order.
 //!
-//! Checking, sorting and writing the canonical query string each used to
-//! split the query again; here the split happens once, into a fixed array
-//! on the stack that also records which keys and values are already
-//! canonical (unreserved bytes, and escapes exactly as AWS writes them), so
-//! that writing them is one copy.
+//! Checking, sorting and writing the canonical query string share one split
+//! of the query, into a fixed array on the stack that also records which
+//! keys and values are already canonical (unreserved bytes, and escapes
+//! exactly as AWS writes them), so that writing them is one copy.
 //! Queries with more parameters than the array holds (or longer than
 //! 64 KiB, beyond 16-bit offsets) are validated the same way and sorted by
 //! [`crate::sort`], which has no size limit.
@@ -130,9 +129,9 @@ impl<'a, 's> Params<'a, 's> {
             names: refused,
             screen: Screen::new(refused),
         };
-        // Every byte that is not unreserved, in order, each chunk of the
-        // query tested once; the end of the query closes the last parameter.
-        let mut hits = scan::Hits::<NeedsEncoding, b'a'>::new(bytes);
+        // Every byte that is not unreserved, in order; the end of the query
+        // closes the last parameter.
+        let mut hits = scan::positions::<NeedsEncoding>(bytes);
         loop {
             let at = hits.next().unwrap_or(bytes.len());
             let in_value = usize::from(eq.is_some());

@@ -36,7 +36,7 @@ impl<'a> CredentialScope<'a> {
 /// (`20150830/us-east-1/iam/aws4_request`), and the `X-Amz-Credential`
 /// value of a presigned URL (`AKID%2F20150830%2Fus-east-1%2Fiam%2Faws4_request`).
 /// Either is absent when it does not fit (unusually long names): the parts
-/// are then written one by one, as before.
+/// are then written one by one.
 #[derive(Clone)]
 pub(crate) struct ScopeTexts {
     buf: [u8; TEXTS_LEN],
