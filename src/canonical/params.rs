@@ -35,16 +35,8 @@ pub(crate) struct Span {
     plain: u8,
 }
 
-/// Room for the spans of a query's parameters, owned by the caller (on its
-/// stack, filled in place: the array is never moved).
+/// Room for the spans of a query's parameters, on the caller's stack.
 pub(crate) type Spans = [Span; STACK_PARAMS];
-
-/// [`Spans`] for `query`, or none when it is empty (most S3 requests):
-/// 512 bytes that would otherwise be zeroed for nothing on every signature.
-#[inline]
-pub(crate) fn room(query: &str) -> Option<Spans> {
-    (!query.is_empty()).then_some(SPANS)
-}
 
 /// Empty [`Spans`].
 pub(crate) const SPANS: Spans = [Span {
@@ -64,8 +56,8 @@ pub(crate) struct Params<'a, 's> {
 }
 
 impl<'a, 's> Params<'a, 's> {
-    /// [`Params::new`] and [`Params::read`] (tests).
-    #[cfg(test)]
+    /// Reads and checks `query` (see [`Params::read`]), its parameters
+    /// sorted into `spans`.
     pub(crate) fn parse(
         query: &'a str,
         spans: &'s mut Spans,
@@ -86,15 +78,9 @@ impl<'a, 's> Params<'a, 's> {
         params.read(offset, refused)
     }
 
-    /// The query, not read yet, its parameters to go into `room` ([`room`]).
-    #[inline]
-    pub(crate) fn new_in(query: &'a str, room: &'s mut Option<Spans>) -> Self {
-        Self::new(query, room.as_mut().map_or(&mut [][..], |s| &mut s[..]))
-    }
-
     /// The query, not read yet; its parameters go into `spans`.
     #[inline]
-    pub(crate) fn new(query: &'a str, spans: &'s mut [Span]) -> Self {
+    fn new(query: &'a str, spans: &'s mut [Span]) -> Self {
         Self {
             query,
             spans,
@@ -108,7 +94,7 @@ impl<'a, 's> Params<'a, 's> {
     /// the target, for the error), UTF-8 after decoding, and no key equal,
     /// ignoring ASCII case, to one of the `refused` names. In place: the
     /// span array is not moved.
-    pub(crate) fn read(&mut self, offset: usize, refused: &[&str]) -> Result<(), Error> {
+    fn read(&mut self, offset: usize, refused: &[&str]) -> Result<(), Error> {
         let params = self;
         let query = params.query;
         let bytes = query.as_bytes();

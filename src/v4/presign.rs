@@ -283,6 +283,9 @@ impl Job<'_> {
     }
 }
 
+/// The parameters a request to presign must not carry already.
+const REFUSED: &[&str] = &AUTH_PARAMETERS;
+
 /// The `X-Amz-*` parameters a presigned URL adds to the query, in canonical
 /// (byte) order, as the merge into the query expects.
 struct AuthParams<'a> {
@@ -348,9 +351,8 @@ fn run<'o, K: Key, T: Tracer>(
     let (request, settings, emit) = (job.request, job.settings, job.emit);
     let expires_in = job.expires_in(signer)?;
     let target = job.target()?;
-    let mut room = params::room(target.query);
-    let mut query = Params::new_in(target.query, &mut room);
-    query.read(target.query_offset, &AUTH_PARAMETERS)?;
+    let mut spans = params::SPANS;
+    let query = Params::parse(target.query, &mut spans, target.query_offset, REFUSED)?;
     let payload = job.payload()?;
     let host = Headers::check_with_host(request.headers, &[], emit.host)?;
     let given_host = [("host", host)];

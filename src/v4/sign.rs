@@ -212,9 +212,8 @@ pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
     check_method(request.method)?;
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;
-    let mut room = params::room(target.query);
-    let mut params = Params::new_in(target.query, &mut room);
-    params.read(target.query_offset, &[])?;
+    let mut spans = params::SPANS;
+    let params = Params::parse(target.query, &mut spans, target.query_offset, &[])?;
     let (payload, declared) = PayloadHash::of_request(&request.payload, request.headers)?;
     // The caller's own `x-amz-content-sha256` is signed as it is, not added.
     let add_content_sha256 = settings.content_sha256_header && !declared;

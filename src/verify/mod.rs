@@ -471,7 +471,7 @@ pub struct Verified<'r> {
     pub signed_headers: &'r str,
     /// The signature, as received (the seed of an aws-chunked body:
     /// [`Signature::parse`](crate::v4::Signature::parse) it for
-    /// [`ChunkVerifier`](crate::verify::ChunkVerifier)).
+    /// [`ChunkVerifier`]).
     pub signature: &'r str,
     /// When it was signed (`X-Amz-Date`, SigV2 `Timestamp`), if known.
     pub signed_at: Option<SigningTime>,

@@ -245,8 +245,8 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
     let settings = policy
         .settings
         .unwrap_or_else(|| SigningSettings::for_service(claimed.credential.service));
-    let mut room = params::room(received.target.query);
-    let params = check_request(received, &settings, &mut room)?;
+    let mut spans = params::SPANS;
+    let params = check_request(received, &settings, &mut spans)?;
     let secret = find_secret(lookup, claimed)?;
     // The canonical request, rebuilt from what was received.
     let headers = Headers::named(received.request.headers, claimed.signed_headers);
@@ -331,16 +331,16 @@ fn check_signature_form(claimed: &Claimed<'_>) -> Result<(), Rejection> {
 
 /// The request is one the canonicaliser can write: a method token, a path
 /// with well-formed escapes, a query whose parameters are read and sorted
-/// into `room`, well-formed headers.
+/// into `spans`, well-formed headers.
 fn check_request<'q, 's>(
     received: &Received<'_, 'q>,
     settings: &SigningSettings,
-    room: &'s mut Option<Spans>,
+    spans: &'s mut Spans,
 ) -> Result<Params<'q, 's>, Error> {
     check_method(received.request.method)?;
     path::check(received.target.path, settings.double_encode_path)?;
-    let mut params = Params::new_in(received.target.query, room);
-    params.read(received.target.query_offset, &[])?;
+    let target = received.target;
+    let params = Params::parse(target.query, spans, target.query_offset, &[])?;
     Headers::check_received(received.request.headers)?;
     Ok(params)
 }
