@@ -139,6 +139,18 @@ impl Tracer for Trace<'_> {
     }
 }
 
+/// The hex SHA-256 of the canonical request, hashed as it is written (and
+/// copied where `copies` and `trace` say).
+pub(crate) fn canonical_request_hash<O: Sink, D: Sink>(
+    request: &CanonicalRequest<'_>,
+    copies: &mut Copies<O>,
+    trace: D,
+) -> [u8; 64] {
+    let mut hasher = Sha256::new();
+    request.write(&mut Tee(&mut hasher, trace), copies);
+    hex64(&hasher.finalize().into())
+}
+
 /// Hashes the canonical request as it is written and writes the string to
 /// sign into the key's state, ready to finish (sign) or verify.
 pub(crate) fn feed<K: KeyKind, O: Sink, D1: Sink, D2: Sink>(
@@ -150,9 +162,7 @@ pub(crate) fn feed<K: KeyKind, O: Sink, D1: Sink, D2: Sink>(
     cr_trace: D1,
     sts_trace: D2,
 ) -> K::State {
-    let mut hasher = Sha256::new();
-    request.write(&mut Tee(&mut hasher, cr_trace), copies);
-    let hash = hex64(&hasher.finalize().into());
+    let hash = canonical_request_hash(request, copies, cr_trace);
     let mut state = key.start();
     string_to_sign::write(
         &mut Tee(&mut state, sts_trace),

@@ -64,7 +64,9 @@
 //! ```
 
 mod chunked;
+mod claim;
 mod parse;
+mod signature;
 mod sigv2;
 mod sigv4;
 

@@ -9,60 +9,22 @@
 //! The steps run in a fixed order: it decides which error a request with
 //! several faults gets.
 
+use super::claim::{Alg, Claimed, header_claim, query_claim};
+use super::signature::signature_matches;
 use crate::Payload;
-use crate::canonical::headers::{Headers, NameList};
+use crate::canonical::headers::Headers;
 use crate::canonical::params::{self, Params, Spans};
 use crate::canonical::path;
 use crate::canonical::payload::PayloadHash;
-use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
+use crate::canonical::request::{CanonicalQuery, CanonicalRequest, check_method};
 use crate::canonical::target::Target;
 use crate::ct::ct_eq;
-use crate::sink::Discard;
-use crate::v4::algorithm::KeyKind;
-use crate::v4::presign::MAX_EXPIRES;
-use crate::v4::signature::feed;
-use crate::v4::string_to_sign::ALGORITHM;
-use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
-use crate::verify::parse::{self, Credential};
+use crate::v4::{SessionTokenMode, SigningSettings};
+use crate::verify::parse;
 use crate::verify::{
-    Policy, Rejection, Scheme, Secret, SecretLookup, Verified, session_token_matches,
-    single_header, single_param,
+    Policy, Rejection, Scheme, Secret, SecretLookup, Verified, session_token_matches, single_header,
 };
-use crate::{Credentials, Error, Request, SigningTime};
-
-/// SigV4 or SigV4a.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Alg {
-    V4,
-    #[cfg(feature = "sigv4a")]
-    V4a,
-}
-
-fn algorithm(name: &str) -> Result<Alg, Rejection> {
-    match name {
-        ALGORITHM => Ok(Alg::V4),
-        #[cfg(feature = "sigv4a")]
-        crate::v4a::ALGORITHM => Ok(Alg::V4a),
-        _ => Err(Rejection::UnsupportedAlgorithm),
-    }
-}
-
-/// What the request claims, in either form.
-struct Claimed<'r> {
-    /// Header or presigned query.
-    scheme: Scheme,
-    alg: Alg,
-    /// SigV4a's `X-Amz-Region-Set`, as received.
-    region_set: Option<&'r str>,
-    credential: Credential<'r>,
-    signed_at: SigningTime,
-    signed_headers: NameList<'r>,
-    signature: &'r str,
-    /// The session token as received (raw: percent-encoded in a query).
-    token: Option<&'r str>,
-    /// A presigned URL's `X-Amz-Expires`, seconds.
-    expires: Option<u32>,
-}
+use crate::{Error, Request, SigningTime};
 
 /// What the server received: the request, its target, and the payload line
 /// its canonical request ends with.
@@ -107,73 +69,6 @@ pub(crate) fn verify_query<'r, 's, L: SecretLookup<'s> + ?Sized>(
         payload,
     };
     finish(&received, &claimed, lookup, policy)
-}
-
-/// Parses `Authorization: <algorithm> Credential=..., SignedHeaders=...,
-/// Signature=...` and the headers that go with it: `X-Amz-Date` (required),
-/// `X-Amz-Region-Set` (SigV4a), `X-Amz-Security-Token`.
-fn header_claim<'r>(
-    request: &Request<'r>,
-    authorization: &'r str,
-) -> Result<Claimed<'r>, Rejection> {
-    let (name, parts) = parse::authorization(authorization)?;
-    let alg = algorithm(name)?;
-    let date = single_header(request.headers, "x-amz-date")?.ok_or(Rejection::MalformedDate)?;
-    Ok(Claimed {
-        scheme: Scheme::V4Header,
-        alg,
-        region_set: single_header(request.headers, "x-amz-region-set")?,
-        credential: parse::credential(parts.credential, alg == Alg::V4)?,
-        signed_at: parse::amz_date(date)?,
-        signed_headers: NameList {
-            raw: parts.signed_headers,
-            sep: ";",
-        },
-        signature: parts.signature,
-        token: single_header(request.headers, "x-amz-security-token")?,
-        expires: None,
-    })
-}
-
-/// Parses a presigned URL's `X-Amz-*` parameters (all but the region set
-/// and the session token required, each at most once); also returns
-/// `X-Amz-Expires`.
-fn query_claim(q: &str) -> Result<(Claimed<'_>, u32), Rejection> {
-    let required = |name| single_param(q, name)?.ok_or(Rejection::MissingAuthParameter);
-    let alg = algorithm(required("X-Amz-Algorithm")?)?;
-    let credential = required("X-Amz-Credential")?;
-    let date = required("X-Amz-Date")?;
-    let expires = required("X-Amz-Expires")?;
-    let signed_headers = required("X-Amz-SignedHeaders")?;
-    let signature = required("X-Amz-Signature")?;
-    let region_set = single_param(q, "X-Amz-Region-Set")?;
-    let credential = parse::credential(credential, alg == Alg::V4)?;
-    let signed_at = parse::amz_date(date)?;
-    let token = single_param(q, "X-Amz-Security-Token")?;
-    let expires = parse_expires(expires)?;
-    let claimed = Claimed {
-        scheme: Scheme::V4Query,
-        alg,
-        region_set,
-        credential,
-        signed_at,
-        signed_headers: NameList {
-            raw: signed_headers,
-            sep: "%3B",
-        },
-        signature,
-        token,
-        expires: Some(expires),
-    };
-    Ok((claimed, expires))
-}
-
-/// `X-Amz-Expires`: 1 to 604800 seconds (7 days), in plain digits.
-fn parse_expires(raw: &str) -> Result<u32, Rejection> {
-    match raw.parse() {
-        Ok(n) if (1..=MAX_EXPIRES).contains(&n) && raw.bytes().all(|b| b.is_ascii_digit()) => Ok(n),
-        _ => Err(Rejection::BadExpires),
-    }
 }
 
 /// A signed request is refused when its `X-Amz-Date` is more than the
@@ -374,116 +269,6 @@ fn unsigned_params(scheme: Scheme, settings: &SigningSettings) -> &'static [&'st
     }
 }
 
-/// Whether the claimed signature is the one the secret makes of
-/// `canonical`.
-fn signature_matches(
-    claimed: &Claimed<'_>,
-    secret: &Secret<'_>,
-    canonical: &CanonicalRequest<'_>,
-) -> Result<bool, Rejection> {
-    match claimed.alg {
-        Alg::V4 => v4_signature_matches(claimed, secret, canonical),
-        #[cfg(feature = "sigv4a")]
-        Alg::V4a => v4a_signature_matches(claimed, secret, canonical),
-    }
-}
-
-/// SigV4: HMAC-SHA256 with the key derived from the secret for the scope's
-/// date, region and service.
-fn v4_signature_matches(
-    claimed: &Claimed<'_>,
-    secret: &Secret<'_>,
-    canonical: &CanonicalRequest<'_>,
-) -> Result<bool, Rejection> {
-    let c = claimed.credential;
-    let region = c.region.ok_or(Rejection::MalformedCredential)?;
-    let secret_key = secret
-        .secret_access_key
-        .ok_or(Rejection::UnknownAccessKey)?;
-    let credentials = Credentials::new(c.access_key_id, secret_key, None)
-        .map_err(|_| Rejection::MalformedCredential)?;
-    let key = SigningKey::derive(&credentials, claimed.signed_at, region, c.service)
-        .map_err(|_| Rejection::MalformedCredential)?;
-    Ok(key_signs(&key, claimed, canonical))
-}
-
-/// SigV4a: ECDSA P-256 with the access key's public key when the server
-/// has only that, else with the key pair derived from the secret.
-#[cfg(feature = "sigv4a")]
-fn v4a_signature_matches(
-    claimed: &Claimed<'_>,
-    secret: &Secret<'_>,
-    canonical: &CanonicalRequest<'_>,
-) -> Result<bool, Rejection> {
-    let c = claimed.credential;
-    match (secret.public_key, secret.secret_access_key) {
-        (Some(public_key), _) => public_key_signs(public_key, claimed, canonical),
-        (None, Some(secret_key)) => {
-            let credentials = Credentials::new(c.access_key_id, secret_key, None)
-                .map_err(|_| Rejection::MalformedCredential)?;
-            // The region set is only added when signing; any valid one does here.
-            let key = crate::v4a::V4aSigningKey::derive(&credentials, "*", c.service)
-                .map_err(|_| Rejection::MalformedCredential)?;
-            Ok(key_signs(&key, claimed, canonical))
-        }
-        (None, None) => Err(Rejection::UnknownAccessKey),
-    }
-}
-
-/// SigV4a with only the public key (X, Y): verifies the ECDSA signature of
-/// the string to sign.
-#[cfg(feature = "sigv4a")]
-fn public_key_signs(
-    (x, y): ([u8; 32], [u8; 32]),
-    claimed: &Claimed<'_>,
-    canonical: &CanonicalRequest<'_>,
-) -> Result<bool, Rejection> {
-    // SEC 1 uncompressed: 0x04, X, Y.
-    let mut sec1 = [4u8; 65];
-    for (dst, src) in sec1.iter_mut().skip(1).zip(x.iter().chain(&y)) {
-        *dst = *src;
-    }
-    let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
-        .map_err(|_| Rejection::UnknownAccessKey)?;
-    let mut copies = Copies {
-        out: Discard,
-        signed_headers: false,
-    };
-    let date = claimed.signed_at.date_stamp();
-    let scope = crate::v4::algorithm::ScopeParts::new(&date, None, claimed.credential.service);
-    let state = feed(
-        &V4aVerifyOnly,
-        &claimed.signed_at.amz_date(),
-        &scope,
-        canonical,
-        &mut copies,
-        Discard,
-        Discard,
-    );
-    Ok(crate::v4a::verify_with(&key, state, claimed.signature))
-}
-
-/// Recomputes the string to sign of `canonical` with `key` and checks the
-/// claimed signature (constant time for HMAC; ECDSA verification for SigV4a).
-fn key_signs<K: KeyKind>(key: &K, claimed: &Claimed<'_>, canonical: &CanonicalRequest<'_>) -> bool {
-    let mut copies = Copies {
-        out: Discard,
-        signed_headers: false,
-    };
-    let date = claimed.signed_at.date_stamp();
-    let scope = key.scope(&date);
-    let state = feed(
-        key,
-        &claimed.signed_at.amz_date(),
-        &scope,
-        canonical,
-        &mut copies,
-        Discard,
-        Discard,
-    );
-    key.verify(state, claimed.signature)
-}
-
 /// Who signed and what: the claim, as received.
 fn verified<'r>(received: &Received<'_, 'r>, claimed: &Claimed<'r>) -> Verified<'r> {
     let c = claimed.credential;
@@ -512,45 +297,4 @@ fn region_set_allows(set: &str, region: &str) -> bool {
             Some(prefix) => region.starts_with(prefix),
             None => entry == region,
         })
-}
-
-/// Feeds a SigV4a string to sign when only the public key is known.
-#[cfg(feature = "sigv4a")]
-struct V4aVerifyOnly;
-
-#[cfg(feature = "sigv4a")]
-impl KeyKind for V4aVerifyOnly {
-    type State = sha2::Sha256;
-    type Raw = [u8; 32];
-
-    fn algorithm(&self) -> &'static str {
-        crate::v4a::ALGORITHM
-    }
-    fn access_key_id(&self) -> &str {
-        ""
-    }
-    fn expires_at(&self) -> Option<SigningTime> {
-        None
-    }
-    fn check_time(&self, _: SigningTime) -> Result<(), crate::Error> {
-        Ok(())
-    }
-    fn scope<'s>(
-        &'s self,
-        date: &'s crate::time::DateStamp,
-    ) -> crate::v4::algorithm::ScopeParts<'s> {
-        crate::v4::algorithm::ScopeParts::new(date, None, "")
-    }
-    fn region_set(&self) -> Option<&str> {
-        None
-    }
-    fn start(&self) -> sha2::Sha256 {
-        <sha2::Sha256 as sha2::Digest>::new()
-    }
-    fn finish(&self, _: sha2::Sha256) -> Result<[u8; 32], crate::Error> {
-        Err(crate::Error::WriteFailed)
-    }
-    fn verify(&self, _: sha2::Sha256, _: &str) -> bool {
-        false
-    }
 }
