@@ -9,7 +9,8 @@ use crate::digits::hex64;
 use crate::output::Trace;
 use crate::sink::{FmtSink, Sink, Tee};
 use crate::time::AmzDate;
-use crate::v4::algorithm::{KeyKind, ScopeParts};
+use crate::v4::algorithm::KeyKind;
+use crate::v4::scope::ScopeParts;
 use crate::v4::string_to_sign;
 use sha2::{Digest, Sha256};
 

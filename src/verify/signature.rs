@@ -92,7 +92,7 @@ fn public_key_signs(
     };
     let hash = canonical_request_hash(canonical, &mut copies, Discard);
     let date = claimed.signed_at.date_stamp();
-    let scope = crate::v4::algorithm::ScopeParts::new(&date, None, claimed.credential.service);
+    let scope = crate::v4::scope::ScopeParts::new(&date, None, claimed.credential.service);
     let mut state = <sha2::Sha256 as sha2::Digest>::new();
     let amz_date = claimed.signed_at.amz_date();
     string_to_sign::write(&mut state, crate::v4a::ALGORITHM, &amz_date, &scope, &hash);
