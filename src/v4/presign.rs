@@ -12,12 +12,12 @@ use crate::canonical::headers::Headers;
 use crate::canonical::params::{self, Params};
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::query::{Param, Value};
-use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
+use crate::canonical::request::{CanonicalQuery, CanonicalRequest, check_method};
 use crate::canonical::{path, target::Target};
 use crate::digits::{Digits, put_hex};
 use crate::encode::encode_into;
 use crate::output::Output;
-use crate::sink::{Discard, OutBuf, Sink};
+use crate::sink::{OutBuf, Sink};
 use crate::v4::signature::{NoTrace, Signature, Tracer};
 use crate::v4::signer::{Key, Signer};
 use crate::v4::{SessionTokenMode, SigningSettings};
@@ -407,11 +407,7 @@ fn run<'o, K: Key, T: Tracer>(
         headers: &headers,
         payload: payload.as_str(),
     };
-    let mut copies = Copies {
-        out: Discard,
-        signed_headers: false,
-    };
-    let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
+    let signature = tracer.run(key, &amz_date, &scope, &canonical)?;
     finish(
         &mut buf,
         signature.as_ref(),

@@ -9,7 +9,7 @@
 use crate::canonical::headers::Headers;
 use crate::canonical::params::{self, Params};
 use crate::canonical::payload::PayloadHash;
-use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
+use crate::canonical::request::{CanonicalQuery, CanonicalRequest, check_method};
 use crate::canonical::{path, target::Target};
 use crate::digits::put_hex;
 use crate::output::Output;
@@ -230,9 +230,7 @@ pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
 
     let date = time.date_stamp();
     let scope = key.scope(&date);
-    // `ALGORITHM Credential=AKID/scope, SignedHeaders=..., Signature=...`:
-    // the signed header names are copied in while the canonical request is
-    // hashed.
+    // `ALGORITHM Credential=AKID/scope, SignedHeaders=..., Signature=...`.
     let mut buf = OutBuf::new(out);
     buf.put_str(key.algorithm());
     buf.put(b" Credential=");
@@ -240,6 +238,7 @@ pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
     buf.put(b"/");
     scope.write(&mut buf);
     buf.put(b", SignedHeaders=");
+    headers.write_signed_headers(&mut buf, b";", false);
     let canonical = CanonicalRequest {
         method: request.method,
         path: target.path,
@@ -253,11 +252,7 @@ pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
         headers: &headers,
         payload: payload.as_str(),
     };
-    let mut copies = Copies {
-        out: &mut buf,
-        signed_headers: true,
-    };
-    let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
+    let signature = tracer.run(key, &amz_date, &scope, &canonical)?;
     buf.put(b", Signature=");
     let signature_at = buf.position();
     put_hex(&mut buf, signature.as_ref());

@@ -4,7 +4,7 @@
 //! verified (ECDSA).
 
 use crate::Credentials;
-use crate::canonical::request::{CanonicalRequest, Copies};
+use crate::canonical::request::CanonicalRequest;
 use crate::sink::Discard;
 use crate::v4::SigningKey;
 use crate::v4::algorithm::KeyKind;
@@ -86,11 +86,7 @@ fn public_key_signs(
     }
     let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
         .map_err(|_| Rejection::UnknownAccessKey)?;
-    let mut copies = Copies {
-        out: Discard,
-        signed_headers: false,
-    };
-    let hash = canonical_request_hash(canonical, &mut copies, Discard);
+    let hash = canonical_request_hash(canonical, Discard);
     let date = claimed.signed_at.date_stamp();
     let scope = crate::v4::scope::ScopeParts::new(&date, None, claimed.credential.service);
     let mut state = <sha2::Sha256 as sha2::Digest>::new();
@@ -102,10 +98,6 @@ fn public_key_signs(
 /// Recomputes the string to sign of `canonical` with `key` and checks the
 /// claimed signature (constant time for HMAC; ECDSA verification for SigV4a).
 fn key_signs<K: KeyKind>(key: &K, claimed: &Claimed<'_>, canonical: &CanonicalRequest<'_>) -> bool {
-    let mut copies = Copies {
-        out: Discard,
-        signed_headers: false,
-    };
     let date = claimed.signed_at.date_stamp();
     let scope = key.scope(&date);
     let state = feed(
@@ -113,7 +105,6 @@ fn key_signs<K: KeyKind>(key: &K, claimed: &Claimed<'_>, canonical: &CanonicalRe
         &claimed.signed_at.amz_date(),
         &scope,
         canonical,
-        &mut copies,
         Discard,
         Discard,
     );
