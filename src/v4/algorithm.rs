@@ -61,7 +61,6 @@ impl KeyKind for SigningKey {
     fn scope<'s>(&'s self, _date: &'s DateStamp) -> ScopeParts<'s> {
         // `check_time` made sure the request's date is the key's.
         ScopeParts::new(self.date(), Some(self.region()), self.service())
-            .with_texts(self.scope_texts())
     }
 
     fn region_set(&self) -> Option<&str> {

@@ -168,7 +168,6 @@ impl<'k> ChunkSigner<'k> {
         s.put(b"\n");
         let key = self.key;
         crate::v4::scope::ScopeParts::new(key.date(), Some(key.region()), key.service())
-            .with_texts(self.key.scope_texts())
             .write(&mut s);
         s.put(b"\n");
         s.put_str(self.previous.as_str());

@@ -372,10 +372,7 @@ fn run<'o, K: Key, T: Tracer>(
     let signed_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
     let auth = Signed {
         algorithm: key.algorithm(),
-        credential: match scope.credential() {
-            Some(text) => Value::Canonical(text),
-            None => Value::Credential(key.access_key_id(), scope.as_slice()),
-        },
+        credential: Value::Credential(key.access_key_id(), scope.as_slice()),
         amz_date: amz_date.as_str(),
         expires: settings.expires_param.then(|| expires.as_str()),
         region_set: key.region_set(),
