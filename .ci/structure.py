@@ -56,12 +56,15 @@ def functions(text):
         m = re.match(r"\s*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+)?(?:unsafe\s+)?fn\s+(\w+)", line)
         if not m:
             continue
-        depth, started = 0, False
+        depth, parens, started = 0, 0, False
         for j in range(i, len(lines)):
             code = re.sub(r'"(?:\\.|[^"\\])*"|//.*', "", lines[j])
             code = re.sub(r"'(?:\\.|[^'\\])'", "", code)
-            if not started and ";" in code and "{" not in code:
-                break  # a declaration without a body
+            parens += code.count("(") - code.count(")")
+            # A declaration without a body ends with `;` outside the
+            # parameter list (`[u8; 32]` inside it is not an end).
+            if not started and parens <= 0 and code.rstrip().endswith(";") and "{" not in code:
+                break
             depth += code.count("{") - code.count("}")
             started = started or "{" in code
             if started and depth <= 0:

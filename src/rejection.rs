@@ -6,7 +6,7 @@
 use core::fmt;
 
 /// Why a request's authentication is refused; returned as
-/// [`Error::Rejected`], and by [`Error::rejection`].
+/// [`Error::Rejected`](crate::Error::Rejected), and by [`Error::rejection`](crate::Error::rejection).
 ///
 /// ```
 /// # use awsig::{Credentials, Request, SigningTime, v4};

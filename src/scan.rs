@@ -106,85 +106,14 @@ pub(crate) fn any<C: ByteClass>(bytes: &[u8]) -> bool {
     chunks.remainder().iter().any(|&b| in_table::<C>(b))
 }
 
-/// The bytes of a 16-byte chunk in the class, one bit each (bit `i` for
-/// byte `i`). Each byte's test becomes `0xFF` or `0`, masked with its bit's
-/// weight within its half (`1 << i % 8`); the weights of a half are
-/// distinct bits, so their sum is their OR, and a wrapping byte sum is a
-/// reduction the compiler vectorises (SSE2's `psadbw`), as it does the
-/// test itself. (Gathering the bits with shifts or multiplications is
-/// turned into byte-by-byte code instead.)
-#[inline(always)]
-fn chunk_mask<C: ByteClass>(chunk: &[u8; CHUNK]) -> u32 {
-    const WEIGHTS: [u8; CHUNK] = [1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128];
-    let mut weighted = [0u8; CHUNK];
-    for ((w, &b), &weight) in weighted.iter_mut().zip(chunk).zip(&WEIGHTS) {
-        *w = u8::from(C::hit(b)).wrapping_neg() & weight;
-    }
-    // The byte sum of each half (at most 255: no carry out of a byte) by
-    // one multiplication each, on the halves as integers: slices of the
-    // array would be reloaded from memory half a vector at a time, a load
-    // that waits for the store of the whole vector to complete.
-    let all = u128::from_le_bytes(weighted);
-    let sum = |half: u64| (half.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32;
-    sum(all as u64) | sum((all >> 64) as u64) << 8
-}
-
-/// The positions of the bytes of a slice that are in the class `C`, in
-/// order: each byte is tested once, sixteen at a time (a short last chunk
-/// is padded with `FILL`, which must not be in the class).
-pub(crate) struct Hits<'b, C: ByteClass, const FILL: u8> {
-    chunks: core::slice::ChunksExact<'b, u8>,
-    rest: &'b [u8],
-    base: usize,
-    mask: u32,
-    class: core::marker::PhantomData<C>,
-}
-
-impl<'b, C: ByteClass, const FILL: u8> Hits<'b, C, FILL> {
-    #[inline]
-    pub(crate) fn new(bytes: &'b [u8]) -> Self {
-        debug_assert!(!C::hit(FILL));
-        let chunks = bytes.chunks_exact(CHUNK);
-        let rest = chunks.remainder();
-        Self {
-            chunks,
-            rest,
-            // Before the first chunk: `next` adds `CHUNK` when it loads one.
-            base: 0usize.wrapping_sub(CHUNK),
-            mask: 0,
-            class: core::marker::PhantomData,
-        }
-    }
-}
-
-impl<C: ByteClass, const FILL: u8> Iterator for Hits<'_, C, FILL> {
-    type Item = usize;
-
-    #[inline]
-    fn next(&mut self) -> Option<usize> {
-        while self.mask == 0 {
-            let chunk = match self.chunks.next() {
-                Some(chunk) => <&[u8; CHUNK]>::try_from(chunk).ok()?,
-                None if !self.rest.is_empty() => {
-                    let mut last = [FILL; CHUNK];
-                    if let Some(dst) = last.get_mut(..self.rest.len()) {
-                        dst.copy_from_slice(self.rest);
-                    }
-                    self.rest = &[];
-                    self.base = self.base.wrapping_add(CHUNK);
-                    self.mask = chunk_mask::<C>(&last);
-                    continue;
-                }
-                None => return None,
-            };
-            self.base = self.base.wrapping_add(CHUNK);
-            self.mask = chunk_mask::<C>(chunk);
-        }
-        let at = self.base.wrapping_add(self.mask.trailing_zeros() as usize);
-        // Clear the lowest set bit.
-        self.mask &= self.mask - 1;
+/// The positions of the bytes of `bytes` in the class `C`, in order.
+pub(crate) fn positions<C: ByteClass>(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut from = 0;
+    core::iter::from_fn(move || {
+        let at = from + position::<C>(bytes.get(from..)?)?;
+        from = at + 1;
         Some(at)
-    }
+    })
 }
 
 byte_class!(
@@ -240,13 +169,13 @@ mod tests {
     }
 
     #[test]
-    fn hits_are_every_position_in_the_class_in_order() {
+    fn positions_are_every_byte_in_the_class_in_order() {
         // Every length up to three chunks and more, every pattern of a
         // sliding window of class bytes, and every byte value.
         let all: Vec<u8> = (0..=255u8).collect();
         for len in 0..all.len() {
             let v = &all[..len];
-            let got: Vec<usize> = Hits::<NeedsEncoding, b'a'>::new(v).collect();
+            let got: Vec<usize> = positions::<NeedsEncoding>(v).collect();
             let want: Vec<usize> = (0..len).filter(|&i| !unreserved(v[i])).collect();
             assert_eq!(got, want, "{len}");
         }
@@ -269,7 +198,7 @@ mod tests {
                         }
                     })
                     .collect();
-                let got: Vec<usize> = Hits::<Percent, b'a'>::new(&v).collect();
+                let got: Vec<usize> = positions::<Percent>(&v).collect();
                 let want: Vec<usize> = (0..len).filter(|&i| v[i] == b'%').collect();
                 assert_eq!(got, want, "{len} {bits:#x}");
             }

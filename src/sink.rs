@@ -51,18 +51,6 @@ impl<A: Sink, B: Sink> Sink for Tee<A, B> {
     }
 }
 
-/// Passes bytes on only while switched on.
-pub(crate) struct Gate<S>(pub S, pub bool);
-
-impl<S: Sink> Sink for Gate<S> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        if self.1 {
-            self.0.put(bytes);
-        }
-    }
-}
-
 /// A caller-provided byte buffer. Counts what did not fit, so that the error
 /// can say how large the buffer must be.
 pub(crate) struct OutBuf<'b> {
@@ -117,10 +105,8 @@ impl<'b> OutBuf<'b> {
         Ok(self.buf.get_mut(..len).unwrap_or_default())
     }
 
-    /// The written text, or [`crate::Error::BufferTooSmall`]. Takes the
-    /// buffer out through `&mut self` rather than consuming `self`: the
-    /// sink is not copied (its fields were just stored one by one, and a
-    /// wide reload of them stalls).
+    /// The written text, or [`crate::Error::BufferTooSmall`]. The buffer is
+    /// taken out through `&mut self`, so the sink itself is not moved.
     pub(crate) fn finish(&mut self) -> Result<&'b str, crate::Error> {
         if self.needed > self.len {
             return Err(crate::Error::BufferTooSmall {
@@ -172,66 +158,6 @@ impl<W: core::fmt::Write + ?Sized> Sink for FmtSink<'_, W> {
 impl Sink for alloc::vec::Vec<u8> {
     fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
-    }
-}
-
-/// Batches many small writes (single escapes, separators) into one call of
-/// the inner sink: SHA-256 updates have a fixed cost per call.
-pub(crate) struct Staged<S: Sink> {
-    inner: S,
-    buf: [u8; 128],
-    len: usize,
-}
-
-impl<S: Sink> Staged<S> {
-    pub(crate) fn new(inner: S) -> Self {
-        Self {
-            inner,
-            buf: [0; 128],
-            len: 0,
-        }
-    }
-
-    #[inline]
-    pub(crate) fn byte(&mut self, b: u8) {
-        if self.len == self.buf.len() {
-            self.flush();
-        }
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
-        }
-    }
-
-    pub(crate) fn flush(&mut self) {
-        if self.len > 0 {
-            self.inner.put(self.buf.get(..self.len).unwrap_or_default());
-            self.len = 0;
-        }
-    }
-}
-
-impl<S: Sink> Sink for Staged<S> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        if bytes.len() > self.buf.len() - self.len {
-            self.flush();
-            if bytes.len() >= self.buf.len() {
-                self.inner.put(bytes);
-                return;
-            }
-        }
-        let end = self.len + bytes.len();
-        if let Some(dst) = self.buf.get_mut(self.len..end) {
-            dst.copy_from_slice(bytes);
-            self.len = end;
-        }
-    }
-}
-
-impl<S: Sink> Drop for Staged<S> {
-    fn drop(&mut self) {
-        self.flush();
     }
 }
 

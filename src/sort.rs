@@ -1,8 +1,10 @@
 //! Sorting borrowed items without allocating and without a size cap.
 //!
-//! Query parameters and headers must be emitted in sorted order, but the
-//! crate never allocates on the signing path. Up to [`CAP`] items are sorted
-//! in one array on the stack. Larger inputs are emitted in rounds: each round
+//! Every sort in the crate is `core`'s `sort_unstable_by` on a stack array
+//! (no allocation, O(n log n)), made stable where it matters by comparing
+//! positions last: here, for the query parameters (`canonical::params`) and
+//! for the signed headers (`canonical::headers`). Up to [`CAP`] items are
+//! sorted in one array on the stack. Larger inputs are emitted in rounds: each round
 //! rescans the input and keeps the `CAP` smallest items above the last one
 //! emitted, so any number of items is handled in `O(n²/CAP)` comparisons with
 //! the same fixed stack, and the output is identical.

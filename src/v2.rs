@@ -351,11 +351,13 @@ impl StringToSign<'_> {
         sink.put_str(self.method);
         sink.put(b"\n");
         // The Host header in lowercase, port kept (the Query API docs).
-        let mut lower = crate::sink::Staged::new(&mut *sink);
-        for b in self.host.bytes() {
-            lower.byte(b.to_ascii_lowercase());
+        for chunk in self.host.as_bytes().chunks(64) {
+            let mut lower = [0u8; 64];
+            let lower = lower.get_mut(..chunk.len()).unwrap_or_default();
+            lower.copy_from_slice(chunk);
+            lower.make_ascii_lowercase();
+            sink.put(lower);
         }
-        drop(lower);
         sink.put(b"\n");
         sink.put_str(if self.path.is_empty() { "/" } else { self.path });
         sink.put(b"\n");

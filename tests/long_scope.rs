@@ -1,9 +1,8 @@
-//! A signing key writes its credential scope (and the `X-Amz-Credential`
-//! value) once, when it is derived, into a fixed buffer; a scope too long
-//! for it is written part by part instead. Both ways must sign the same
-//! thing: checked here against an independent computation (the scope and
-//! credential formatted by hand, the canonical request hashed and the
-//! signing key derived with the `sha2` and `hmac` crates).
+//! Credential scopes of every length a key holds, up to the longest region
+//! and service names, sign as an independent computation does (the scope
+//! and credential formatted by hand, the canonical request hashed and the
+//! signing key derived with the `sha2` and `hmac` crates); longer names are
+//! refused, not truncated.
 
 use awsig::v4::{self, Signer, SigningKey, SigningSettings};
 use awsig::{Credentials, Output, Request, SigningTime, Trace};
@@ -82,9 +81,7 @@ fn check(region: &str, service: &str, token: Option<&str>) {
 fn short_and_long_scopes_sign_alike() {
     for token in [None, Some("FwoGZXIvYXdzEBYaDP/+token=")] {
         check("us-east-1", "sqs", token);
-        // Beyond the key's scope buffer: written part by part. (The longest
-        // names a key holds: the scope and credential texts then overflow
-        // the key's buffer.)
+        // The longest names a key holds.
         check(&"r".repeat(v4::MAX_REGION_LEN), "sqs", token);
         check("eu-west-1", &"s".repeat(v4::MAX_SERVICE_LEN), token);
     }

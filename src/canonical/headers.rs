@@ -95,9 +95,7 @@ pub(crate) struct Headers<'a> {
     /// When verifying: exactly the names the request says it signed.
     only: Option<NameList<'a>>,
     /// The signed headers in canonical order, as indexes into `user` then
-    /// `added`, sorted once for the three places that list them (sorted in
-    /// place: the array is not returned and copied, which stalls on
-    /// reading back the bytes just stored one by one).
+    /// `added`, sorted once for the three places that list them.
     order: [u8; SORTED_HEADERS],
     /// How many of `order` are used; `None` when there are more than fit
     /// (then they are sorted where listed).
@@ -272,22 +270,16 @@ impl<'a> Headers<'a> {
             };
             *slot = i;
             n += 1;
-            // Insertion: stable, so repeated names keep their arrival order.
-            let mut j = n - 1;
-            while j > 0 {
-                let (Some(&a), Some(&b)) = (self.order.get(j - 1), self.order.get(j)) else {
-                    break;
-                };
-                let (Some(x), Some(y)) = (self.item(a), self.item(b)) else {
-                    break;
-                };
-                if cmp_names(x.0, y.0) != Ordering::Greater {
-                    break;
-                }
-                self.order.swap(j - 1, j);
-                j -= 1;
-            }
         }
+        // Sorted by name, then by index: repeated names keep their arrival
+        // order (they are joined with `,` in that order).
+        let item = |i: u8| self.item(i).map(|(name, _)| name).unwrap_or_default();
+        let mut order = self.order;
+        order
+            .get_mut(..n)
+            .unwrap_or_default()
+            .sort_unstable_by(|&a, &b| cmp_names(item(a), item(b)).then(a.cmp(&b)));
+        self.order = order;
         // `n` <= `SORTED_HEADERS`.
         self.order_len = Some(n as u8);
     }

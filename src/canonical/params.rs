@@ -1,11 +1,11 @@
 //! The query as sent, read once: one span per parameter, every byte
 //! validated in the same pass, the spans sorted in canonical order.
 //!
-//! Checking, sorting and writing the canonical query string each used to
-//! split the query again; here the split happens once, into a fixed array
-//! on the stack that also records which keys and values are already
-//! canonical (unreserved bytes, and escapes exactly as AWS writes them), so
-//! that writing them is one copy.
+//! Checking, sorting and writing the canonical query string share one split
+//! of the query, into a fixed array on the stack that also records which
+//! keys and values are already canonical (unreserved bytes, and escapes
+//! exactly as AWS writes them), so that writing them is one copy (a speed
+//! trick that pays: `benches/README.md`, "Speed tricks").
 //! Queries with more parameters than the array holds (or longer than
 //! 64 KiB, beyond 16-bit offsets) are validated the same way and sorted by
 //! [`crate::sort`], which has no size limit.
@@ -36,16 +36,8 @@ pub(crate) struct Span {
     plain: u8,
 }
 
-/// Room for the spans of a query's parameters, owned by the caller (on its
-/// stack, filled in place: the array is never moved).
+/// Room for the spans of a query's parameters, on the caller's stack.
 pub(crate) type Spans = [Span; STACK_PARAMS];
-
-/// [`Spans`] for `query`, or none when it is empty (most S3 requests):
-/// 512 bytes that would otherwise be zeroed for nothing on every signature.
-#[inline]
-pub(crate) fn room(query: &str) -> Option<Spans> {
-    (!query.is_empty()).then_some(SPANS)
-}
 
 /// Empty [`Spans`].
 pub(crate) const SPANS: Spans = [Span {
@@ -65,8 +57,8 @@ pub(crate) struct Params<'a, 's> {
 }
 
 impl<'a, 's> Params<'a, 's> {
-    /// [`Params::new`] and [`Params::read`] (tests).
-    #[cfg(test)]
+    /// Reads and checks `query` (see [`Params::read`]), its parameters
+    /// sorted into `spans`.
     pub(crate) fn parse(
         query: &'a str,
         spans: &'s mut Spans,
@@ -87,15 +79,9 @@ impl<'a, 's> Params<'a, 's> {
         params.read(offset, refused)
     }
 
-    /// The query, not read yet, its parameters to go into `room` ([`room`]).
-    #[inline]
-    pub(crate) fn new_in(query: &'a str, room: &'s mut Option<Spans>) -> Self {
-        Self::new(query, room.as_mut().map_or(&mut [][..], |s| &mut s[..]))
-    }
-
     /// The query, not read yet; its parameters go into `spans`.
     #[inline]
-    pub(crate) fn new(query: &'a str, spans: &'s mut [Span]) -> Self {
+    fn new(query: &'a str, spans: &'s mut [Span]) -> Self {
         Self {
             query,
             spans,
@@ -109,7 +95,7 @@ impl<'a, 's> Params<'a, 's> {
     /// the target, for the error), UTF-8 after decoding, and no key equal,
     /// ignoring ASCII case, to one of the `refused` names. In place: the
     /// span array is not moved.
-    pub(crate) fn read(&mut self, offset: usize, refused: &[&str]) -> Result<(), Error> {
+    fn read(&mut self, offset: usize, refused: &[&str]) -> Result<(), Error> {
         let params = self;
         let query = params.query;
         let bytes = query.as_bytes();
@@ -130,9 +116,9 @@ impl<'a, 's> Params<'a, 's> {
             names: refused,
             screen: Screen::new(refused),
         };
-        // Every byte that is not unreserved, in order, each chunk of the
-        // query tested once; the end of the query closes the last parameter.
-        let mut hits = scan::Hits::<NeedsEncoding, b'a'>::new(bytes);
+        // Every byte that is not unreserved, in order; the end of the query
+        // closes the last parameter.
+        let mut hits = scan::positions::<NeedsEncoding>(bytes);
         loop {
             let at = hits.next().unwrap_or(bytes.len());
             let in_value = usize::from(eq.is_some());
@@ -238,24 +224,14 @@ impl<'a, 's> Params<'a, 's> {
         value(self.query, s)
     }
 
-    /// Insertion sort: stable, no memory, and quick on the few (often
-    /// nearly sorted) parameters of a request.
+    /// Sorts the parameters by encoded key, then encoded value (equal pairs
+    /// are the same bytes, so their order does not show).
     fn sort(&mut self) {
         let query = self.query;
-        let sorted = self.spans.get_mut(..self.len).unwrap_or_default();
-        for i in 1..sorted.len() {
-            let mut j = i;
-            while j > 0 {
-                let (Some(prev), Some(cur)) = (sorted.get(j - 1), sorted.get(j)) else {
-                    break;
-                };
-                if cmp(query, prev, cur) != Ordering::Greater {
-                    break;
-                }
-                sorted.swap(j - 1, j);
-                j -= 1;
-            }
-        }
+        self.spans
+            .get_mut(..self.len)
+            .unwrap_or_default()
+            .sort_unstable_by(|a, b| cmp(query, a, b));
     }
 
     /// Writes the canonical query string: these parameters with `added`

@@ -88,9 +88,6 @@ pub(crate) enum Value<'a> {
     /// parts unreserved (checked when the credentials and key were made),
     /// joined with an encoded `/`: the access key id, then the scope's parts.
     Credential(&'a str, &'a [&'a str]),
-    /// Text the signer wrote in canonical form already (a key's
-    /// `X-Amz-Credential`, its `/` encoded): written as it is.
-    Canonical(&'a [u8]),
     /// `X-Amz-SignedHeaders`: the signed header names joined with `;`, encoded.
     SignedHeaders(&'a Headers<'a>),
 }
@@ -217,7 +214,6 @@ impl<'a> Param<'a> {
                 debug_assert!(is_plain(text), "{text}");
                 sink.put_str(text);
             }
-            Value::Canonical(text) => sink.put(text),
             Value::Credential(access_key_id, scope) => {
                 write_credential(sink, access_key_id, scope);
             }

@@ -4,7 +4,7 @@ use crate::canonical::headers::Headers;
 use crate::canonical::params::Params;
 use crate::canonical::path;
 use crate::canonical::query::Param;
-use crate::sink::{Gate, Sink, Tee};
+use crate::sink::Sink;
 
 /// Everything the canonical request is made of, checked beforehand.
 pub(crate) struct CanonicalRequest<'a> {
@@ -29,7 +29,8 @@ pub(crate) enum CanonicalQuery<'a> {
         skip: &'a [&'a str],
     },
     /// Written already, in canonical form: the query of a presigned URL,
-    /// hashed from the caller's buffer rather than produced twice.
+    /// hashed from the caller's buffer rather than produced twice (a speed
+    /// trick that pays: `benches/README.md`, "Speed tricks").
     Written(&'a [u8]),
 }
 
@@ -46,15 +47,8 @@ impl CanonicalQuery<'_> {
     }
 }
 
-/// Which parts of the canonical request are also copied into `out` while
-/// they are hashed: the signed header names into an `Authorization` value.
-pub(crate) struct Copies<O> {
-    pub out: O,
-    pub signed_headers: bool,
-}
-
 impl CanonicalRequest<'_> {
-    pub(crate) fn write<S: Sink, O: Sink>(&self, sink: &mut S, copies: &mut Copies<O>) {
+    pub(crate) fn write<S: Sink>(&self, sink: &mut S) {
         sink.put_str(self.method);
         sink.put(b"\n");
         path::write(
@@ -68,11 +62,7 @@ impl CanonicalRequest<'_> {
         sink.put(b"\n");
         self.headers.write_canonical_headers(sink);
         sink.put(b"\n");
-        self.headers.write_signed_headers(
-            &mut Tee(&mut *sink, Gate(&mut copies.out, copies.signed_headers)),
-            b";",
-            false,
-        );
+        self.headers.write_signed_headers(sink, b";", false);
         sink.put(b"\n");
         sink.put_str(self.payload);
     }

@@ -410,15 +410,16 @@ impl ObjectTarget<'_> {
             scheme: Some(bucket.scheme),
             host: Some(host),
         };
-        // Bucket (checked by `Bucket::new`), key and query: written by
-        // `encode_into`, so the target is not checked again.
         let job = presign::Job {
             request: &request,
             expires_in,
             settings: &SigningSettings::s3(),
             emit,
+            // Bucket (checked by `Bucket::new`), key and query: written by
+            // `encode_into`, so the target is not checked again.
+            target_is_ours: true,
         };
-        job.run_into::<_, false>(signer, out)
+        job.run_into(signer, out)
     }
 }
 

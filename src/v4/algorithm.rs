@@ -9,72 +9,8 @@ use crate::mac::HmacState;
 use crate::sink::Sink;
 use crate::time::DateStamp;
 use crate::v4::key::SigningKey;
-use crate::v4::scope::TERMINATOR;
+use crate::v4::scope::ScopeParts;
 use crate::{Error, SigningTime};
-
-/// The `/`-separated parts of a credential scope (without the access key id).
-#[derive(Clone, Copy, Debug)]
-pub struct ScopeParts<'s> {
-    parts: [&'s str; 4],
-    len: usize,
-    /// The parts joined with `/`, when written already (a SigV4 key's).
-    joined: Option<&'s [u8]>,
-    /// `X-Amz-Credential`: the access key id and the parts joined with
-    /// `%2F`, when written already.
-    credential: Option<&'s [u8]>,
-}
-
-impl<'s> ScopeParts<'s> {
-    pub(crate) fn new(date: &'s DateStamp, region: Option<&'s str>, service: &'s str) -> Self {
-        match region {
-            Some(region) => Self {
-                parts: [date.as_str(), region, service, TERMINATOR],
-                len: 4,
-                joined: None,
-                credential: None,
-            },
-            None => Self {
-                parts: [date.as_str(), service, TERMINATOR, ""],
-                len: 3,
-                joined: None,
-                credential: None,
-            },
-        }
-    }
-
-    /// With the texts a SigV4 key wrote when it was derived (the same parts).
-    pub(crate) fn with_texts(mut self, texts: &'s crate::v4::scope::ScopeTexts) -> Self {
-        self.joined = texts.scope();
-        self.credential = texts.credential();
-        self
-    }
-
-    /// The `X-Amz-Credential` value, when written already.
-    pub(crate) fn credential(&self) -> Option<&'s [u8]> {
-        self.credential
-    }
-
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &'s str> + '_ {
-        self.as_slice().iter().copied()
-    }
-
-    pub(crate) fn as_slice(&self) -> &[&'s str] {
-        self.parts.get(..self.len).unwrap_or_default()
-    }
-
-    pub(crate) fn write<S: Sink>(&self, sink: &mut S) {
-        if let Some(joined) = self.joined {
-            sink.put(joined);
-            return;
-        }
-        for (i, part) in self.iter().enumerate() {
-            if i > 0 {
-                sink.put(b"/");
-            }
-            sink.put_str(part);
-        }
-    }
-}
 
 /// A key that can sign: SigV4's [`SigningKey`] or SigV4a's ECDSA key.
 pub trait KeyKind {
@@ -125,7 +61,6 @@ impl KeyKind for SigningKey {
     fn scope<'s>(&'s self, _date: &'s DateStamp) -> ScopeParts<'s> {
         // `check_time` made sure the request's date is the key's.
         ScopeParts::new(self.date(), Some(self.region()), self.service())
-            .with_texts(self.scope_texts())
     }
 
     fn region_set(&self) -> Option<&str> {

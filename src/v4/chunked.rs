@@ -167,8 +167,7 @@ impl<'k> ChunkSigner<'k> {
         s.put(self.amz_date.as_bytes());
         s.put(b"\n");
         let key = self.key;
-        crate::v4::algorithm::ScopeParts::new(key.date(), Some(key.region()), key.service())
-            .with_texts(self.key.scope_texts())
+        crate::v4::scope::ScopeParts::new(key.date(), Some(key.region()), key.service())
             .write(&mut s);
         s.put(b"\n");
         s.put_str(self.previous.as_str());

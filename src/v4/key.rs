@@ -16,7 +16,7 @@ use crate::mac::{HmacKey, HmacState, hmac, wipe};
 
 use crate::credentials::is_scope_part;
 use crate::inline::InlineStr;
-use crate::v4::scope::{CredentialScope, ScopeTexts, TERMINATOR};
+use crate::v4::scope::{CredentialScope, TERMINATOR};
 use crate::{Credentials, Error, SigningTime};
 
 /// The longest access key id a key can hold: IAM's limit for `AccessKeyId`
@@ -58,7 +58,6 @@ pub struct SigningKey {
     service: InlineStr<MAX_SERVICE_LEN>,
     date: crate::time::DateStamp,
     expires_at: Option<SigningTime>,
-    texts: ScopeTexts,
     mac: HmacKey,
 }
 
@@ -99,13 +98,7 @@ impl SigningKey {
         for k in [&mut k_date, &mut k_region, &mut k_service, &mut k_signing] {
             wipe(k);
         }
-        let scope = CredentialScope {
-            date,
-            region,
-            service,
-        };
         Ok(Self {
-            texts: ScopeTexts::new(credentials.access_key_id(), &scope),
             access_key_id,
             region: region_text,
             service: service_text,
@@ -141,11 +134,6 @@ impl SigningKey {
 
     pub(crate) fn service(&self) -> &str {
         self.service.as_str()
-    }
-
-    /// The scope and the `X-Amz-Credential` value, written once.
-    pub(crate) fn scope_texts(&self) -> &ScopeTexts {
-        &self.texts
     }
 
     /// Whether the key can sign at `time`: the same UTC day, and before the

@@ -12,12 +12,12 @@ use crate::canonical::headers::Headers;
 use crate::canonical::params::{self, Params};
 use crate::canonical::payload::PayloadHash;
 use crate::canonical::query::{Param, Value};
-use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
+use crate::canonical::request::{CanonicalQuery, CanonicalRequest, check_method};
 use crate::canonical::{path, target::Target};
 use crate::digits::{Digits, put_hex};
 use crate::encode::encode_into;
 use crate::output::Output;
-use crate::sink::{Discard, OutBuf, Sink};
+use crate::sink::{OutBuf, Sink};
 use crate::v4::signature::{NoTrace, Signature, Tracer};
 use crate::v4::signer::{Key, Signer};
 use crate::v4::{SessionTokenMode, SigningSettings};
@@ -120,8 +120,9 @@ pub fn presign<'o, K: Key>(
         expires_in,
         settings,
         emit: Emit::TARGET,
+        target_is_ours: false,
     };
-    job.run_into::<_, true>(signer, out.into())
+    job.run_into(signer, out.into())
 }
 
 /// [`presign`], writing a whole URL: the request's scheme (`https` unless
@@ -159,8 +160,9 @@ pub fn presign_url<'o, K: Key>(
             scheme: Some(request.scheme),
             host: None,
         },
+        target_is_ours: false,
     };
-    job.run_into::<_, true>(signer, out.into())
+    job.run_into(signer, out.into())
 }
 
 /// What [`run`] writes before the target, and where the host comes from.
@@ -177,6 +179,19 @@ impl Emit<'_> {
         scheme: None,
         host: None,
     };
+
+    /// `scheme://host` for a URL, then the path as sent (services other
+    /// than S3 canonicalise what they receive, and S3 signs it verbatim),
+    /// then the `?` of the query.
+    fn write(&self, buf: &mut OutBuf<'_>, host: &str, path: &str) {
+        if let Some(scheme) = self.scheme {
+            buf.put_str(scheme);
+            buf.put(b"://");
+            buf.put_str(host);
+        }
+        buf.put_str(path);
+        buf.put(b"?");
+    }
 }
 
 /// What to presign, and how to write it.
@@ -185,158 +200,203 @@ pub(crate) struct Job<'j> {
     pub(crate) expires_in: u32,
     pub(crate) settings: &'j SigningSettings,
     pub(crate) emit: Emit<'j>,
+    /// The target was written by the crate's own encoder from checked parts
+    /// (an S3 bucket, object key and query: see [`Target::split`]): split,
+    /// not checked again.
+    pub(crate) target_is_ours: bool,
 }
 
 impl Job<'_> {
     /// [`run`] with the trace the output asks for.
-    pub(crate) fn run_into<'o, K: Key, const CHECK_TARGET: bool>(
+    pub(crate) fn run_into<'o, K: Key>(
         &self,
         signer: &Signer<'_, K>,
         out: Output<'o>,
     ) -> Result<Presigned<'o>, Error> {
         match out.trace {
-            None => run::<_, _, CHECK_TARGET>(signer, self, out.buf, &mut NoTrace),
-            Some(trace) => run::<_, _, CHECK_TARGET>(signer, self, out.buf, trace),
+            None => run(signer, self, out.buf, &mut NoTrace),
+            Some(trace) => run(signer, self, out.buf, trace),
         }
+    }
+
+    /// `X-Amz-Expires`: within 1..=604800, and no later than the
+    /// credentials' expiry (a URL signed with temporary credentials stops
+    /// working when they expire, whatever it says: say so now, or shorten
+    /// it when the settings ask for that).
+    fn expires_in<K: Key>(&self, signer: &Signer<'_, K>) -> Result<u32, Error> {
+        let (settings, expires_in) = (self.settings, self.expires_in);
+        if !settings.expires_param {
+            return Ok(expires_in);
+        }
+        if !(1..=MAX_EXPIRES).contains(&expires_in) {
+            return Err(Error::ExpiresOutOfRange);
+        }
+        let now = signer.time.unix_seconds();
+        match signer.expires_at {
+            Some(end) if now + i64::from(expires_in) > end.unix_seconds() => {
+                if !settings.clamp_expires_to_credentials {
+                    return Err(Error::ExpiresAfterCredentials);
+                }
+                // `Signer::new` made sure that `end` is after `now`.
+                u32::try_from(end.unix_seconds() - now).map_err(|_| Error::ExpiresAfterCredentials)
+            }
+            _ => Ok(expires_in),
+        }
+    }
+
+    /// The method and target, checked: a URL's scheme and target must be
+    /// sendable as written; the path must hold only well-formed escapes
+    /// when it is not encoded again.
+    fn target(&self) -> Result<Target<'_>, Error> {
+        let request = self.request;
+        check_method(request.method)?;
+        if self.target_is_ours {
+            return Ok(Target::split(request.target));
+        }
+        let target = match self.emit.scheme {
+            Some(scheme) => {
+                check_scheme(scheme)?;
+                Target::parse_for_url(request.target)?
+            }
+            None => Target::parse(request.target)?,
+        };
+        path::check(target.path, self.settings.double_encode_path)?;
+        Ok(target)
+    }
+
+    /// The payload line: S3 presigned URLs sign `UNSIGNED-PAYLOAD` for a
+    /// body (sent later), unless the request declares its own
+    /// `x-amz-content-sha256`.
+    fn payload(&self) -> Result<PayloadHash, Error> {
+        let (request, settings) = (self.request, self.settings);
+        let given = match request.payload {
+            Payload::Body(b) if settings.presign_unsigned_payload && !b.is_empty() => {
+                Payload::Unsigned
+            }
+            other => other,
+        };
+        let (payload, declared) = PayloadHash::of_request(&given, request.headers)?;
+        if !declared && settings.presign_unsigned_payload && matches!(given, Payload::Body(_)) {
+            return PayloadHash::of(&Payload::Unsigned);
+        }
+        Ok(payload)
     }
 }
 
-/// Presigns `job.request`. `CHECK_TARGET` is false only for targets the crate
-/// wrote itself with its encoder from checked parts (S3 bucket, object key
-/// and query: see [`Target::split`]), which are split, not checked again.
-fn run<'o, K: Key, T: Tracer, const CHECK_TARGET: bool>(
+/// The parameters a request to presign must not carry already.
+const REFUSED: &[&str] = &AUTH_PARAMETERS;
+
+/// The `X-Amz-*` parameters a presigned URL adds to the query, in canonical
+/// (byte) order, as the merge into the query expects.
+struct AuthParams<'a> {
+    params: [Param<'a>; 7],
+    len: usize,
+}
+
+impl<'a> AuthParams<'a> {
+    fn add(&mut self, lead: &'static str, value: Value<'a>) {
+        if let Some(slot) = self.params.get_mut(self.len) {
+            *slot = Param::added_lead(lead, value);
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[Param<'a>] {
+        self.params.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// The signed parts of the query: what [`AuthParams`] is made of.
+struct Signed<'a> {
+    algorithm: &'static str,
+    credential: Value<'a>,
+    amz_date: &'a str,
+    expires: Option<&'a str>,
+    region_set: Option<&'a str>,
+    token: Option<&'a str>,
+    headers: &'a Headers<'a>,
+}
+
+impl<'a> Signed<'a> {
+    fn params(&self) -> AuthParams<'a> {
+        let mut p = AuthParams {
+            params: [Param::default(); 7],
+            len: 0,
+        };
+        p.add("&X-Amz-Algorithm=", Value::Unreserved(self.algorithm));
+        p.add("&X-Amz-Credential=", self.credential);
+        p.add("&X-Amz-Date=", Value::Unreserved(self.amz_date));
+        if let Some(expires) = self.expires {
+            p.add("&X-Amz-Expires=", Value::Unreserved(expires));
+        }
+        if let Some(set) = self.region_set {
+            p.add("&X-Amz-Region-Set=", Value::Text(set));
+        }
+        if let Some(token) = self.token {
+            p.add("&X-Amz-Security-Token=", Value::Text(token));
+        }
+        p.add("&X-Amz-SignedHeaders=", Value::SignedHeaders(self.headers));
+        p
+    }
+}
+
+/// Presigns `job.request`: checks it, adds the authentication parameters to
+/// its query, signs, and writes the target (or URL) with the signature.
+fn run<'o, K: Key, T: Tracer>(
     signer: &Signer<'_, K>,
     job: &Job<'_>,
     out: &'o mut [u8],
     tracer: &mut T,
 ) -> Result<Presigned<'o>, Error> {
-    let Job {
-        request,
-        expires_in,
-        settings,
-        emit,
-    } = *job;
-    if settings.expires_param && !(1..=MAX_EXPIRES).contains(&expires_in) {
-        return Err(Error::ExpiresOutOfRange);
-    }
-    let key = signer.key;
-    let time = signer.time;
-    // A URL signed with temporary credentials stops working when they
-    // expire, whatever X-Amz-Expires says: say so now rather than then.
-    let expires_in = match signer.expires_at {
-        Some(end)
-            if settings.expires_param
-                && time.unix_seconds() + i64::from(expires_in) > end.unix_seconds() =>
-        {
-            if !settings.clamp_expires_to_credentials {
-                return Err(Error::ExpiresAfterCredentials);
-            }
-            // `check_time` made sure that `end` is after `time`.
-            u32::try_from(end.unix_seconds() - time.unix_seconds())
-                .map_err(|_| Error::ExpiresAfterCredentials)?
-        }
-        _ => expires_in,
-    };
-    check_method(request.method)?;
-    let target = if CHECK_TARGET {
-        let target = if let Some(scheme) = emit.scheme {
-            check_scheme(scheme)?;
-            Target::parse_for_url(request.target)?
-        } else {
-            Target::parse(request.target)?
-        };
-        path::check(target.path, settings.double_encode_path)?;
-        target
-    } else {
-        Target::split(request.target)
-    };
-    let mut room = params::room(target.query);
-    let mut query = Params::new_in(target.query, &mut room);
-    query.read(target.query_offset, &AUTH_PARAMETERS)?;
-    // S3 presigned URLs sign `UNSIGNED-PAYLOAD` for a body (sent later),
-    // unless the request declares its own `x-amz-content-sha256`.
-    let given = match request.payload {
-        Payload::Body(b) if settings.presign_unsigned_payload && !b.is_empty() => Payload::Unsigned,
-        other => other,
-    };
-    let (mut payload, declared) = PayloadHash::of_request(&given, request.headers)?;
-    if !declared && settings.presign_unsigned_payload && matches!(given, Payload::Body(_)) {
-        payload = PayloadHash::of(&Payload::Unsigned)?;
-    }
+    let (request, settings, emit) = (job.request, job.settings, job.emit);
+    let expires_in = job.expires_in(signer)?;
+    let target = job.target()?;
+    let mut spans = params::SPANS;
+    let query = Params::parse(target.query, &mut spans, target.query_offset, REFUSED)?;
+    let payload = job.payload()?;
     let host = Headers::check_with_host(request.headers, &[], emit.host)?;
     let given_host = [("host", host)];
-    let headers = Headers::new(
-        request.headers,
-        if emit.host.is_some() {
-            &given_host
-        } else {
-            &[]
-        },
-    );
+    let added_host: &[(&str, &str)] = if emit.host.is_some() {
+        &given_host
+    } else {
+        &[]
+    };
+    let headers = Headers::new(request.headers, added_host);
 
+    let (key, time) = (signer.key, signer.time);
     let amz_date = time.amz_date();
     let expires = Digits::decimal(u64::from(expires_in));
     let date = time.date_stamp();
     let scope = key.scope(&date);
     let token = signer.session_token;
     let signed_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
-    // In canonical (byte) order, as the merge into the query expects;
-    // built in place (no array of candidates copied over).
-    let mut params = [Param::default(); 7];
-    let mut n_params = 0;
-    let mut add = |key, value| {
-        if let Some(slot) = params.get_mut(n_params) {
-            *slot = Param::added_lead(key, value);
-            n_params += 1;
-        }
-    };
-    add("&X-Amz-Algorithm=", Value::Unreserved(key.algorithm()));
-    add(
-        "&X-Amz-Credential=",
-        match scope.credential() {
-            Some(text) => Value::Canonical(text),
-            None => Value::Credential(key.access_key_id(), scope.as_slice()),
-        },
-    );
-    add("&X-Amz-Date=", Value::Unreserved(amz_date.as_str()));
-    if settings.expires_param {
-        add("&X-Amz-Expires=", Value::Unreserved(expires.as_str()));
+    let auth = Signed {
+        algorithm: key.algorithm(),
+        credential: Value::Credential(key.access_key_id(), scope.as_slice()),
+        amz_date: amz_date.as_str(),
+        expires: settings.expires_param.then(|| expires.as_str()),
+        region_set: key.region_set(),
+        token: signed_token,
+        headers: &headers,
     }
-    if let Some(r) = key.region_set() {
-        add("&X-Amz-Region-Set=", Value::Text(r));
-    }
-    if let Some(t) = signed_token {
-        add("&X-Amz-Security-Token=", Value::Text(t));
-    }
-    add("&X-Amz-SignedHeaders=", Value::SignedHeaders(&headers));
+    .params();
 
     let mut buf = OutBuf::new(out);
-    if let Some(scheme) = emit.scheme {
-        buf.put_str(scheme);
-        buf.put(b"://");
-        buf.put_str(host);
-    }
-    // The path is sent as given: services other than S3 canonicalise what
-    // they receive, and S3 signs it verbatim.
-    buf.put_str(target.path);
-    buf.put(b"?");
+    emit.write(&mut buf, host, target.path);
     // The query of the URL is the canonical query string: written once,
-    // into the URL, and hashed from there.
-    let added = params.get(..n_params).unwrap_or_default();
+    // into the URL, and hashed from there (or, when it did not fit, from
+    // the parameters, so that the error can tell the size needed).
     let query_start = buf.position();
-    query.write(&mut buf, added, &[]);
-    let written = buf.written(query_start..buf.position());
+    query.write(&mut buf, auth.as_slice(), &[]);
     let canonical = CanonicalRequest {
         method: request.method,
         path: target.path,
         normalize_path: settings.normalize_path,
         double_encode_path: settings.double_encode_path,
-        // When it did not fit, the signature is still computed (so that
-        // the error can tell the size needed), from the parameters.
-        query: written.map_or(
+        query: buf.written(query_start..buf.position()).map_or(
             CanonicalQuery::Params {
                 params: &query,
-                added,
+                added: auth.as_slice(),
                 skip: &[],
             },
             CanonicalQuery::Written,
@@ -344,18 +404,27 @@ fn run<'o, K: Key, T: Tracer, const CHECK_TARGET: bool>(
         headers: &headers,
         payload: payload.as_str(),
     };
-    let mut copies = Copies {
-        out: Discard,
-        signed_headers: false,
-    };
-    let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
+    let signature = tracer.run(key, &amz_date, &scope, &canonical)?;
+    finish(
+        &mut buf,
+        signature.as_ref(),
+        token.filter(|_| signed_token.is_none()),
+    )
+}
+
+/// Appends `X-Amz-Signature` and, when it goes unsigned, the session token.
+fn finish<'o>(
+    buf: &mut OutBuf<'o>,
+    signature: &[u8],
+    unsigned_token: Option<&str>,
+) -> Result<Presigned<'o>, Error> {
     buf.put(b"&X-Amz-Signature=");
     let signature_at = buf.position();
-    put_hex(&mut buf, signature.as_ref());
+    put_hex(buf, signature);
     let signature_end = buf.position();
-    if let (Some(t), None) = (token, signed_token) {
+    if let Some(token) = unsigned_token {
         buf.put(b"&X-Amz-Security-Token=");
-        encode_into(&mut buf, t.as_bytes(), false);
+        encode_into(buf, token.as_bytes(), false);
     }
     Ok(Presigned {
         text: buf.finish()?,

@@ -9,7 +9,7 @@
 use crate::canonical::headers::Headers;
 use crate::canonical::params::{self, Params};
 use crate::canonical::payload::PayloadHash;
-use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
+use crate::canonical::request::{CanonicalQuery, CanonicalRequest, check_method};
 use crate::canonical::{path, target::Target};
 use crate::digits::put_hex;
 use crate::output::Output;
@@ -139,6 +139,68 @@ pub fn sign_headers<'o, 'a, K: Key>(
     }
 }
 
+/// The headers the signer adds to a request (at most four, in this order)
+/// and the ones the request therefore must not carry already.
+struct Added<'a> {
+    headers: [(&'static str, &'a str); 4],
+    len: usize,
+    refused: [&'static str; 4],
+    refused_len: usize,
+}
+
+impl<'a> Added<'a> {
+    /// `x-amz-date`; the session token (signed, or appended unsigned: a
+    /// header the signer adds all the same); `x-amz-content-sha256` unless
+    /// the request declares its own; SigV4a's `x-amz-region-set`.
+    fn new(
+        amz_date: &'a str,
+        token: Option<&'a str>,
+        token_signed: bool,
+        content_sha256: Option<&'a str>,
+        region_set: Option<&'a str>,
+    ) -> Self {
+        let mut added = Self {
+            headers: [("", ""); 4],
+            len: 0,
+            refused: [""; 4],
+            refused_len: 0,
+        };
+        added.push("x-amz-date", Some(amz_date), true);
+        added.push(
+            "x-amz-security-token",
+            token.filter(|_| token_signed),
+            token.is_some(),
+        );
+        added.push(
+            "x-amz-content-sha256",
+            content_sha256,
+            content_sha256.is_some(),
+        );
+        added.push("x-amz-region-set", region_set, region_set.is_some());
+        added
+    }
+
+    fn push(&mut self, name: &'static str, signed: Option<&'a str>, refused: bool) {
+        if let (Some(value), Some(slot)) = (signed, self.headers.get_mut(self.len)) {
+            *slot = (name, value);
+            self.len += 1;
+        }
+        if let (true, Some(slot)) = (refused, self.refused.get_mut(self.refused_len)) {
+            *slot = name;
+            self.refused_len += 1;
+        }
+    }
+
+    fn headers(&self) -> &[(&'static str, &'a str)] {
+        self.headers.get(..self.len).unwrap_or_default()
+    }
+
+    fn refused(&self) -> &[&'static str] {
+        self.refused.get(..self.refused_len).unwrap_or_default()
+    }
+}
+
+/// Signs `request` and writes the `Authorization` value into `out`.
 pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
     signer: &Signer<'a, K>,
     request: &Request<'_>,
@@ -146,62 +208,29 @@ pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
     out: &'o mut [u8],
     tracer: &mut T,
 ) -> Result<HeaderSignature<'o, 'a>, Error> {
-    let key = signer.key;
-    let time = signer.time;
+    let (key, time, token) = (signer.key, signer.time, signer.session_token);
     check_method(request.method)?;
     let target = Target::parse(request.target)?;
     path::check(target.path, settings.double_encode_path)?;
-    let mut room = params::room(target.query);
-    let mut params = Params::new_in(target.query, &mut room);
-    params.read(target.query_offset, &[])?;
+    let mut spans = params::SPANS;
+    let params = Params::parse(target.query, &mut spans, target.query_offset, &[])?;
     let (payload, declared) = PayloadHash::of_request(&request.payload, request.headers)?;
     // The caller's own `x-amz-content-sha256` is signed as it is, not added.
     let add_content_sha256 = settings.content_sha256_header && !declared;
     let amz_date = time.amz_date();
-    let token = signer.session_token;
-
-    let mut added = [("", ""); 4];
-    let mut n = 0;
-    let mut add = |name, value| {
-        if let Some(slot) = added.get_mut(n) {
-            *slot = (name, value);
-            n += 1;
-        }
-    };
-    add("x-amz-date", amz_date.as_str());
-    let signed_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
-    if let Some(t) = signed_token {
-        add("x-amz-security-token", t);
-    }
-    if add_content_sha256 {
-        add("x-amz-content-sha256", payload.as_str());
-    }
-    let region_set = key.region_set();
-    if let Some(set) = region_set {
-        add("x-amz-region-set", set);
-    }
-    let added = added.get(..n).unwrap_or_default();
-    // A token appended unsigned is still a header the signer adds.
-    let mut refused = ["x-amz-date", "", "", ""];
-    let mut n_refused = 1;
-    for (name, on) in [
-        ("x-amz-content-sha256", add_content_sha256),
-        ("x-amz-security-token", token.is_some()),
-        ("x-amz-region-set", region_set.is_some()),
-    ] {
-        if let (true, Some(slot)) = (on, refused.get_mut(n_refused)) {
-            *slot = name;
-            n_refused += 1;
-        }
-    }
-    Headers::check(
-        request.headers,
-        refused.get(..n_refused).unwrap_or_default(),
-    )?;
-    let headers = Headers::new(request.headers, added);
+    let added = Added::new(
+        amz_date.as_str(),
+        token,
+        settings.session_token == SessionTokenMode::Signed,
+        add_content_sha256.then(|| payload.as_str()),
+        key.region_set(),
+    );
+    Headers::check(request.headers, added.refused())?;
+    let headers = Headers::new(request.headers, added.headers());
 
     let date = time.date_stamp();
     let scope = key.scope(&date);
+    // `ALGORITHM Credential=AKID/scope, SignedHeaders=..., Signature=...`.
     let mut buf = OutBuf::new(out);
     buf.put_str(key.algorithm());
     buf.put(b" Credential=");
@@ -209,6 +238,7 @@ pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
     buf.put(b"/");
     scope.write(&mut buf);
     buf.put(b", SignedHeaders=");
+    headers.write_signed_headers(&mut buf, b";", false);
     let canonical = CanonicalRequest {
         method: request.method,
         path: target.path,
@@ -222,20 +252,15 @@ pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
         headers: &headers,
         payload: payload.as_str(),
     };
-    let mut copies = Copies {
-        out: &mut buf,
-        signed_headers: true,
-    };
-    let signature = tracer.run(key, &amz_date, &scope, &canonical, &mut copies)?;
+    let signature = tracer.run(key, &amz_date, &scope, &canonical)?;
     buf.put(b", Signature=");
     let signature_at = buf.position();
     put_hex(&mut buf, signature.as_ref());
-    let authorization = buf.finish()?;
     Ok(HeaderSignature {
-        authorization,
+        authorization: buf.finish()?,
         x_amz_date: amz_date,
         security_token: token,
-        region_set,
+        region_set: key.region_set(),
         content_sha256: add_content_sha256.then_some(payload),
         signature_at,
     })

@@ -4,12 +4,13 @@
 
 use core::fmt;
 
-use crate::canonical::request::{CanonicalRequest, Copies};
+use crate::canonical::request::CanonicalRequest;
 use crate::digits::hex64;
 use crate::output::Trace;
 use crate::sink::{FmtSink, Sink, Tee};
 use crate::time::AmzDate;
-use crate::v4::algorithm::{KeyKind, ScopeParts};
+use crate::v4::algorithm::KeyKind;
+use crate::v4::scope::ScopeParts;
 use crate::v4::string_to_sign;
 use sha2::{Digest, Sha256};
 
@@ -78,13 +79,12 @@ impl fmt::Debug for Signature {
 
 /// Debug sinks: none on the fast path, `fmt::Write`s when tracing.
 pub(crate) trait Tracer {
-    fn run<K: KeyKind, O: Sink>(
+    fn run<K: KeyKind>(
         &mut self,
         key: &K,
         amz_date: &AmzDate,
         scope: &ScopeParts<'_>,
         request: &CanonicalRequest<'_>,
-        copies: &mut Copies<O>,
     ) -> Result<K::Raw, crate::Error>;
 }
 
@@ -93,20 +93,18 @@ pub(crate) struct NoTrace;
 
 impl Tracer for NoTrace {
     #[inline]
-    fn run<K: KeyKind, O: Sink>(
+    fn run<K: KeyKind>(
         &mut self,
         key: &K,
         amz_date: &AmzDate,
         scope: &ScopeParts<'_>,
         request: &CanonicalRequest<'_>,
-        copies: &mut Copies<O>,
     ) -> Result<K::Raw, crate::Error> {
         let state = feed(
             key,
             amz_date,
             scope,
             request,
-            copies,
             crate::sink::Discard,
             crate::sink::Discard,
         );
@@ -115,13 +113,12 @@ impl Tracer for NoTrace {
 }
 
 impl Tracer for Trace<'_> {
-    fn run<K: KeyKind, O: Sink>(
+    fn run<K: KeyKind>(
         &mut self,
         key: &K,
         amz_date: &AmzDate,
         scope: &ScopeParts<'_>,
         request: &CanonicalRequest<'_>,
-        copies: &mut Copies<O>,
     ) -> Result<K::Raw, crate::Error> {
         let mut cr = FmtSink {
             w: &mut *self.canonical_request,
@@ -131,7 +128,7 @@ impl Tracer for Trace<'_> {
             w: &mut *self.string_to_sign,
             failed: false,
         };
-        let state = feed(key, amz_date, scope, request, copies, &mut cr, &mut sts);
+        let state = feed(key, amz_date, scope, request, &mut cr, &mut sts);
         if cr.failed || sts.failed {
             return Err(crate::Error::WriteFailed);
         }
@@ -139,20 +136,28 @@ impl Tracer for Trace<'_> {
     }
 }
 
+/// The hex SHA-256 of the canonical request, hashed as it is written (and
+/// copied into `trace`).
+pub(crate) fn canonical_request_hash<D: Sink>(
+    request: &CanonicalRequest<'_>,
+    trace: D,
+) -> [u8; 64] {
+    let mut hasher = Sha256::new();
+    request.write(&mut Tee(&mut hasher, trace));
+    hex64(&hasher.finalize().into())
+}
+
 /// Hashes the canonical request as it is written and writes the string to
 /// sign into the key's state, ready to finish (sign) or verify.
-pub(crate) fn feed<K: KeyKind, O: Sink, D1: Sink, D2: Sink>(
+pub(crate) fn feed<K: KeyKind, D1: Sink, D2: Sink>(
     key: &K,
     amz_date: &AmzDate,
     scope: &ScopeParts<'_>,
     request: &CanonicalRequest<'_>,
-    copies: &mut Copies<O>,
     cr_trace: D1,
     sts_trace: D2,
 ) -> K::State {
-    let mut hasher = Sha256::new();
-    request.write(&mut Tee(&mut hasher, cr_trace), copies);
-    let hash = hex64(&hasher.finalize().into());
+    let hash = canonical_request_hash(request, cr_trace);
     let mut state = key.start();
     string_to_sign::write(
         &mut Tee(&mut state, sts_trace),

@@ -11,7 +11,7 @@
 
 use crate::sink::Sink;
 use crate::time::AmzDate;
-use crate::v4::algorithm::ScopeParts;
+use crate::v4::scope::ScopeParts;
 
 /// The algorithm name of SigV4 with HMAC-SHA256.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";

@@ -22,8 +22,9 @@ use hmac::Mac as _;
 use crate::inline::InlineStr;
 use crate::mac::{HmacKey, wipe};
 use crate::time::DateStamp;
-use crate::v4::algorithm::{KeyKind, ScopeParts};
+use crate::v4::algorithm::KeyKind;
 use crate::v4::key::hmac_key_with_prefix;
+use crate::v4::scope::ScopeParts;
 use crate::v4::{MAX_ACCESS_KEY_ID_LEN, MAX_SERVICE_LEN};
 use crate::{Credentials, Error, SigningTime};
 

@@ -64,7 +64,9 @@
 //! ```
 
 mod chunked;
+mod claim;
 mod parse;
+mod signature;
 mod sigv2;
 mod sigv4;
 
@@ -75,6 +77,8 @@ pub use crate::rejection::Rejection;
 pub use chunked::ChunkVerifier;
 
 use crate::canonical::target::Target;
+use crate::ct::ct_eq_iter;
+use crate::encode::Decoded;
 use crate::v4::SigningSettings;
 use crate::{Error, Request, SigningTime};
 
@@ -469,7 +473,7 @@ pub struct Verified<'r> {
     pub signed_headers: &'r str,
     /// The signature, as received (the seed of an aws-chunked body:
     /// [`Signature::parse`](crate::v4::Signature::parse) it for
-    /// [`ChunkVerifier`](crate::verify::ChunkVerifier)).
+    /// [`ChunkVerifier`]).
     pub signature: &'r str,
     /// When it was signed (`X-Amz-Date`, SigV2 `Timestamp`), if known.
     pub signed_at: Option<SigningTime>,
@@ -628,4 +632,19 @@ pub(crate) fn single_header<'r>(
         }
     }
     Ok(found)
+}
+
+/// Whether a request carries the session token its secret requires: a
+/// temporary credential's token, or none for a long-term key. `got` is as
+/// received (percent-encoded when `encoded`: in a query or form);
+/// compared in constant time.
+pub(crate) fn session_token_matches(want: Option<&str>, got: Option<&str>, encoded: bool) -> bool {
+    match (want, got) {
+        (None, None) => true,
+        (Some(want), Some(got)) if encoded => {
+            ct_eq_iter(Decoded::new(got.as_bytes()), want.as_bytes())
+        }
+        (Some(want), Some(got)) => ct_eq(got.as_bytes(), want.as_bytes()),
+        _ => false,
+    }
 }

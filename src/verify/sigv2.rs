@@ -1,4 +1,11 @@
 //! SigV2 verification (query or form parameters).
+//!
+//! The request claims an access key, a signature and a time in its own
+//! parameters; the signature is the base64 HMAC-SHA256, keyed with the
+//! secret, of the method, host, path and sorted parameters
+//! (<https://docs.aws.amazon.com/general/latest/gr/signature-version-2.html>).
+//! The steps run in a fixed order: it decides which error a request with
+//! several faults gets.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -7,20 +14,22 @@ use crate::canonical::headers::Headers;
 use crate::canonical::params::Params;
 use crate::canonical::request::check_method;
 use crate::canonical::target::Target;
-use crate::ct::{ct_eq, ct_eq_iter};
+use crate::ct::ct_eq;
 use crate::encode::Decoded;
 use crate::mac::HmacKey;
-use crate::verify::{Policy, Rejection, Scheme, SecretLookup, Verified, single_param};
+use crate::v2::StringToSign;
+use crate::verify::{
+    Policy, Rejection, Scheme, SecretLookup, Verified, session_token_matches, single_param,
+};
 use crate::{Error, Request, SigningTime};
 
-/// Decodes a short parameter value into `buf`.
-fn decode_into<'b>(raw: &str, buf: &'b mut [u8]) -> Result<&'b str, Rejection> {
-    let mut n = 0;
-    for b in Decoded::new(raw.as_bytes()) {
-        *buf.get_mut(n).ok_or(Rejection::MalformedDate)? = b;
-        n += 1;
-    }
-    core::str::from_utf8(buf.get(..n).unwrap_or_default()).map_err(|_| Rejection::MalformedDate)
+/// What the request claims in its parameters.
+struct Claimed<'r> {
+    access_key_id: &'r str,
+    /// `Signature`, as received (percent-encoded base64).
+    signature: &'r str,
+    timestamp: Option<SigningTime>,
+    expires: Option<SigningTime>,
 }
 
 pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
@@ -30,71 +39,15 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     lookup: &L,
     policy: &Policy<'_>,
 ) -> Result<Verified<'r>, Error> {
-    let required = |name| single_param(params, name)?.ok_or(Rejection::MissingAuthParameter);
-    if required("SignatureVersion")? != "2" {
-        return Err(Rejection::UnsupportedAlgorithm.into());
-    }
-    if required("SignatureMethod")? != "HmacSHA256" {
-        return Err(Rejection::UnsupportedAlgorithm.into());
-    }
-    let access_key_id = required("AWSAccessKeyId")?;
-    if !crate::credentials::is_scope_part(access_key_id) || access_key_id.contains('%') {
-        return Err(Rejection::MalformedCredential.into());
-    }
-    let signature = required("Signature")?;
-    let (mut tbuf, mut ebuf) = ([0u8; 32], [0u8; 32]);
-    let timestamp = single_param(params, "Timestamp")?
-        .map(|t| {
-            decode_into(t, &mut tbuf)
-                .and_then(|t| SigningTime::parse_rfc3339(t).map_err(|_| Rejection::MalformedDate))
-        })
-        .transpose()?;
-    let expires = single_param(params, "Expires")?
-        .map(|t| {
-            decode_into(t, &mut ebuf)
-                .and_then(|t| SigningTime::parse_rfc3339(t).map_err(|_| Rejection::MalformedDate))
-        })
-        .transpose()?;
-    let now = policy.now.unix_seconds();
-    match (timestamp, expires) {
-        (Some(t), None) if (now - t.unix_seconds()).abs() > i64::from(policy.max_skew) => {
-            return Err(Rejection::RequestTimeTooSkewed.into());
-        }
-        (None, Some(e)) if now > e.unix_seconds() => return Err(Rejection::Expired.into()),
-        (Some(_), None) | (None, Some(_)) => {}
-        _ => return Err(Rejection::MalformedDate.into()),
-    }
-    let mut sig = [0u8; 64];
-    let mut sig_len = 0;
-    for b in Decoded::new(signature.as_bytes()) {
-        *sig.get_mut(sig_len).ok_or(Rejection::MalformedSignature)? = b;
-        sig_len += 1;
-    }
-    let sig = sig.get(..sig_len).unwrap_or_default();
-    if sig_len != 44 {
-        return Err(Rejection::MalformedSignature.into());
-    }
+    let claimed = parse_claim(params)?;
+    check_time_window(&claimed, policy)?;
+    let signature = decode_signature(claimed.signature)?;
+    // The request is one the string to sign can be written of.
     check_method(request.method)?;
     Params::check(params, 0, &[])?;
     let host = Headers::check_received(request.headers)?;
-
-    let secret = lookup
-        .secret(access_key_id)
-        .ok_or(Rejection::UnknownAccessKey)?;
-    let token = single_param(params, "SecurityToken")?;
-    let token_ok = match (secret.session_token, token) {
-        (None, None) => true,
-        (Some(want), Some(got)) => ct_eq_iter(Decoded::new(got.as_bytes()), want.as_bytes()),
-        _ => false,
-    };
-    if !token_ok {
-        return Err(Rejection::SessionTokenMismatch.into());
-    }
-    let secret_key = secret
-        .secret_access_key
-        .ok_or(Rejection::UnknownAccessKey)?;
-    let mut mac = HmacKey::new(secret_key.as_bytes()).start();
-    let parts = crate::v2::StringToSign {
+    let secret_key = find_secret(lookup, claimed.access_key_id, params)?;
+    let string_to_sign = StringToSign {
         method: request.method,
         host,
         path: target.path,
@@ -102,24 +55,123 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
         added: &[],
         skip: &["Signature"],
     };
-    parts.write(&mut mac, &mut crate::sink::Discard);
-    let digest = crate::mac::finish(mac);
-    let mut expected = [0u8; 44];
-    let _ = STANDARD.encode_slice(digest, &mut expected);
-    if !ct_eq(&expected, sig) {
+    if !ct_eq(&expected_signature(secret_key, &string_to_sign), &signature) {
         return Err(Rejection::SignatureMismatch.into());
     }
     Ok(Verified {
         scheme: Scheme::V2Query,
-        access_key_id,
+        access_key_id: claimed.access_key_id,
         region: None,
         region_set: None,
         service: None,
         method: request.method,
         path: target.path,
         signed_headers: "",
-        signature,
-        signed_at: timestamp,
-        expires_at: expires,
+        signature: claimed.signature,
+        signed_at: claimed.timestamp,
+        expires_at: claimed.expires,
     })
+}
+
+/// Parses the SigV2 parameters, each at most once: `SignatureVersion=2`
+/// and `SignatureMethod=HmacSHA256` (the only method verified),
+/// `AWSAccessKeyId` and `Signature` (required), `Timestamp` and `Expires`.
+fn parse_claim(params: &str) -> Result<Claimed<'_>, Rejection> {
+    let required = |name| single_param(params, name)?.ok_or(Rejection::MissingAuthParameter);
+    if required("SignatureVersion")? != "2" {
+        return Err(Rejection::UnsupportedAlgorithm);
+    }
+    if required("SignatureMethod")? != "HmacSHA256" {
+        return Err(Rejection::UnsupportedAlgorithm);
+    }
+    let access_key_id = required("AWSAccessKeyId")?;
+    if !crate::credentials::is_scope_part(access_key_id) || access_key_id.contains('%') {
+        return Err(Rejection::MalformedCredential);
+    }
+    let signature = required("Signature")?;
+    let timestamp = time_param(params, "Timestamp")?;
+    let expires = time_param(params, "Expires")?;
+    Ok(Claimed {
+        access_key_id,
+        signature,
+        timestamp,
+        expires,
+    })
+}
+
+/// A time parameter, percent-decoded: ISO 8601 (`2011-10-03T15:19:30Z`).
+fn time_param(params: &str, name: &str) -> Result<Option<SigningTime>, Rejection> {
+    let mut buf = [0u8; 32];
+    single_param(params, name)?
+        .map(|raw| {
+            let text = decode_into(raw, &mut buf, Rejection::MalformedDate)?;
+            let text = core::str::from_utf8(text).map_err(|_| Rejection::MalformedDate)?;
+            SigningTime::parse_rfc3339(text).map_err(|_| Rejection::MalformedDate)
+        })
+        .transpose()
+}
+
+/// A request carries either `Timestamp`, refused beyond the allowed clock
+/// skew (AWS: 15 minutes), or `Expires`, refused after it; not both.
+fn check_time_window(claimed: &Claimed<'_>, policy: &Policy<'_>) -> Result<(), Rejection> {
+    let now = policy.now.unix_seconds();
+    match (claimed.timestamp, claimed.expires) {
+        (Some(t), None) if (now - t.unix_seconds()).abs() > i64::from(policy.max_skew) => {
+            Err(Rejection::RequestTimeTooSkewed)
+        }
+        (None, Some(e)) if now > e.unix_seconds() => Err(Rejection::Expired),
+        (Some(_), None) | (None, Some(_)) => Ok(()),
+        _ => Err(Rejection::MalformedDate),
+    }
+}
+
+/// `Signature`, percent-decoded: the 44 characters of a base64 HMAC-SHA256.
+fn decode_signature(raw: &str) -> Result<[u8; 44], Rejection> {
+    let mut buf = [0u8; 44];
+    let decoded = decode_into(raw, &mut buf, Rejection::MalformedSignature)?;
+    decoded
+        .try_into()
+        .map_err(|_| Rejection::MalformedSignature)
+}
+
+/// Percent-decodes a short parameter value into `buf`; `too_long` when it
+/// does not fit.
+fn decode_into<'b>(
+    raw: &str,
+    buf: &'b mut [u8],
+    too_long: Rejection,
+) -> Result<&'b [u8], Rejection> {
+    let mut n = 0;
+    for b in Decoded::new(raw.as_bytes()) {
+        *buf.get_mut(n).ok_or(too_long)? = b;
+        n += 1;
+    }
+    Ok(buf.get(..n).unwrap_or_default())
+}
+
+/// The secret key of `access_key_id`, whose session token (if it has one)
+/// the request must carry as `SecurityToken`, and only then.
+fn find_secret<'s, L: SecretLookup<'s> + ?Sized>(
+    lookup: &L,
+    access_key_id: &str,
+    params: &str,
+) -> Result<&'s str, Rejection> {
+    let secret = lookup
+        .secret(access_key_id)
+        .ok_or(Rejection::UnknownAccessKey)?;
+    let token = single_param(params, "SecurityToken")?;
+    if !session_token_matches(secret.session_token, token, true) {
+        return Err(Rejection::SessionTokenMismatch);
+    }
+    secret.secret_access_key.ok_or(Rejection::UnknownAccessKey)
+}
+
+/// The signature AWS computes: base64 of HMAC-SHA256(secret, string to sign).
+fn expected_signature(secret_key: &str, string_to_sign: &StringToSign<'_>) -> [u8; 44] {
+    let mut mac = HmacKey::new(secret_key.as_bytes()).start();
+    string_to_sign.write(&mut mac, &mut crate::sink::Discard);
+    let digest = crate::mac::finish(mac);
+    let mut expected = [0u8; 44];
+    let _ = STANDARD.encode_slice(digest, &mut expected);
+    expected
 }

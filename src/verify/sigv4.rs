@@ -1,54 +1,37 @@
 //! SigV4 verification: the `Authorization` header and presigned queries.
+//!
+//! Both forms make the same claim (an access key and its scope, a time,
+//! the signed headers, a signature), written in headers or in `X-Amz-*`
+//! parameters: each is parsed into a `Claimed` and its time window
+//! checked, then `finish` checks the claim against the server's policy
+//! and the request, finds the secret and recomputes the signature
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html>).
+//! The steps run in a fixed order: it decides which error a request with
+//! several faults gets.
 
+use super::claim::{Alg, Claimed, header_claim, query_claim};
+use super::signature::signature_matches;
 use crate::Payload;
-use crate::canonical::headers::{Headers, NameList};
-use crate::canonical::params::{self, Params};
+use crate::canonical::headers::Headers;
+use crate::canonical::params::{self, Params, Spans};
 use crate::canonical::path;
 use crate::canonical::payload::PayloadHash;
-use crate::canonical::request::{CanonicalQuery, CanonicalRequest, Copies, check_method};
+use crate::canonical::request::{CanonicalQuery, CanonicalRequest, check_method};
 use crate::canonical::target::Target;
-use crate::ct::{ct_eq, ct_eq_iter};
-use crate::sink::Discard;
-use crate::v4::algorithm::KeyKind;
-use crate::v4::presign::MAX_EXPIRES;
-use crate::v4::signature::feed;
-use crate::v4::string_to_sign::ALGORITHM;
-use crate::v4::{SessionTokenMode, SigningKey, SigningSettings};
-use crate::verify::parse::{self, Credential};
+use crate::ct::ct_eq;
+use crate::v4::{SessionTokenMode, SigningSettings};
+use crate::verify::parse;
 use crate::verify::{
-    Policy, Rejection, Scheme, SecretLookup, Verified, single_header, single_param,
+    Policy, Rejection, Scheme, Secret, SecretLookup, Verified, session_token_matches, single_header,
 };
-use crate::{Credentials, Error, Request, SigningTime};
+use crate::{Error, Request, SigningTime};
 
-/// SigV4 or SigV4a.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Alg {
-    V4,
-    #[cfg(feature = "sigv4a")]
-    V4a,
-}
-
-fn algorithm(name: &str) -> Result<Alg, Rejection> {
-    match name {
-        ALGORITHM => Ok(Alg::V4),
-        #[cfg(feature = "sigv4a")]
-        crate::v4a::ALGORITHM => Ok(Alg::V4a),
-        _ => Err(Rejection::UnsupportedAlgorithm),
-    }
-}
-
-/// What both SigV4 forms share once their parameters are found.
-struct Claimed<'r> {
-    alg: Alg,
-    /// SigV4a's `X-Amz-Region-Set`, as received.
-    region_set: Option<&'r str>,
-    credential: Credential<'r>,
-    signed_at: SigningTime,
-    signed_headers: NameList<'r>,
-    signature: &'r str,
-    /// The session token as received (raw: percent-encoded in a query).
-    token: Option<&'r str>,
-    token_encoded: bool,
+/// What the server received: the request, its target, and the payload line
+/// its canonical request ends with.
+struct Received<'a, 'r> {
+    request: &'a Request<'r>,
+    target: Target<'r>,
+    payload: PayloadHash,
 }
 
 pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
@@ -58,31 +41,73 @@ pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
     lookup: &L,
     policy: &Policy<'_>,
 ) -> Result<Verified<'r>, Error> {
-    let (name, parts) = parse::authorization(authorization)?;
-    let alg = algorithm(name)?;
-    let date = single_header(request.headers, "x-amz-date")?.ok_or(Rejection::MalformedDate)?;
-    let claimed = Claimed {
-        alg,
-        region_set: single_header(request.headers, "x-amz-region-set")?,
-        credential: parse::credential(parts.credential, alg == Alg::V4)?,
-        signed_at: parse::amz_date(date)?,
-        signed_headers: NameList {
-            raw: parts.signed_headers,
-            sep: ";",
-        },
-        signature: parts.signature,
-        token: single_header(request.headers, "x-amz-security-token")?,
-        token_encoded: false,
+    let claimed = header_claim(request, authorization)?;
+    check_skew(claimed.signed_at, policy)?;
+    let payload = declared_payload(request)?;
+    let received = Received {
+        request,
+        target,
+        payload,
     };
+    finish(&received, &claimed, lookup, policy)
+}
+
+pub(crate) fn verify_query<'r, 's, L: SecretLookup<'s> + ?Sized>(
+    request: &Request<'r>,
+    target: Target<'r>,
+    lookup: &L,
+    policy: &Policy<'_>,
+) -> Result<Verified<'r>, Error> {
+    let (claimed, expires) = query_claim(target.query)?;
+    check_validity_window(claimed.signed_at, expires, policy)?;
+    // A presigned URL declares nothing of its body: its canonical request
+    // ends with what the server knows of it (`UNSIGNED-PAYLOAD` if nothing).
+    let payload = PayloadHash::of(&request.payload)?;
+    let received = Received {
+        request,
+        target,
+        payload,
+    };
+    finish(&received, &claimed, lookup, policy)
+}
+
+/// A signed request is refused when its `X-Amz-Date` is more than the
+/// allowed skew (AWS: 15 minutes) before or after the server's clock.
+fn check_skew(signed_at: SigningTime, policy: &Policy<'_>) -> Result<(), Rejection> {
     let skew = i64::from(policy.max_skew);
     let now = policy.now.unix_seconds();
-    if (now - claimed.signed_at.unix_seconds()).abs() > skew {
-        return Err(Rejection::RequestTimeTooSkewed.into());
+    if (now - signed_at.unix_seconds()).abs() > skew {
+        return Err(Rejection::RequestTimeTooSkewed);
     }
-    // What the request declares about its body, checked against what the
-    // server knows of it.
+    Ok(())
+}
+
+/// A presigned URL is valid from `X-Amz-Date` (less the allowed skew) to
+/// `X-Amz-Date + X-Amz-Expires`.
+fn check_validity_window(
+    signed_at: SigningTime,
+    expires: u32,
+    policy: &Policy<'_>,
+) -> Result<(), Rejection> {
+    let now = policy.now.unix_seconds();
+    let signed = signed_at.unix_seconds();
+    if now < signed - i64::from(policy.max_skew) {
+        return Err(Rejection::NotYetValid);
+    }
+    if now > signed + i64::from(expires) {
+        return Err(Rejection::Expired);
+    }
+    Ok(())
+}
+
+/// The payload line of a header-signed request: `x-amz-content-sha256` as
+/// declared, or the hash of what the server knows of the body when the
+/// header is absent. A declared hash must match the body when the server
+/// knows it; a literal (`UNSIGNED-PAYLOAD`, `STREAMING-...`) stands for
+/// itself.
+fn declared_payload(request: &Request<'_>) -> Result<PayloadHash, Error> {
     let declared = single_header(request.headers, "x-amz-content-sha256")?;
-    let payload = match declared {
+    Ok(match declared {
         Some(d) if d.len() == 64 => {
             let declared = PayloadHash::of(&Payload::Precomputed(d))?;
             match request.payload {
@@ -98,92 +123,54 @@ pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
         }
         Some(line) => PayloadHash::of(&Payload::from_line(line))?,
         None => PayloadHash::of(&request.payload)?,
-    };
-    finish(
-        request,
-        target,
-        &claimed,
-        payload,
-        &[],
-        Scheme::V4Header,
-        None,
-        lookup,
-        policy,
-    )
+    })
 }
 
-pub(crate) fn verify_query<'r, 's, L: SecretLookup<'s> + ?Sized>(
-    request: &Request<'r>,
-    target: Target<'r>,
-    lookup: &L,
-    policy: &Policy<'_>,
-) -> Result<Verified<'r>, Error> {
-    let q = target.query;
-    let required = |name| single_param(q, name)?.ok_or(Rejection::MissingAuthParameter);
-    let alg = algorithm(required("X-Amz-Algorithm")?)?;
-    let credential = required("X-Amz-Credential")?;
-    let date = required("X-Amz-Date")?;
-    let expires = required("X-Amz-Expires")?;
-    let signed_headers = required("X-Amz-SignedHeaders")?;
-    let signature = required("X-Amz-Signature")?;
-    let claimed = Claimed {
-        alg,
-        region_set: single_param(q, "X-Amz-Region-Set")?,
-        credential: parse::credential(credential, alg == Alg::V4)?,
-        signed_at: parse::amz_date(date)?,
-        signed_headers: NameList {
-            raw: signed_headers,
-            sep: "%3B",
-        },
-        signature,
-        token: single_param(q, "X-Amz-Security-Token")?,
-        token_encoded: true,
-    };
-    let expires: u32 = match expires.parse() {
-        Ok(n) if (1..=MAX_EXPIRES).contains(&n) && expires.bytes().all(|b| b.is_ascii_digit()) => n,
-        _ => return Err(Rejection::BadExpires.into()),
-    };
-    let now = policy.now.unix_seconds();
-    let signed = claimed.signed_at.unix_seconds();
-    if now < signed - i64::from(policy.max_skew) {
-        return Err(Rejection::NotYetValid.into());
-    }
-    if now > signed + i64::from(expires) {
-        return Err(Rejection::Expired.into());
-    }
-    let expires_at = claimed
-        .signed_at
-        .checked_add_seconds(i64::from(expires))
-        .ok();
-    let payload = PayloadHash::of(&request.payload)?;
-    finish(
-        request,
-        target,
-        &claimed,
-        payload,
-        &["X-Amz-Signature"],
-        Scheme::V4Query,
-        expires_at,
-        lookup,
-        policy,
-    )
-}
-
-#[allow(clippy::too_many_arguments)]
+/// Checks the claim against the policy and the request, finds the secret
+/// and recomputes the signature.
 fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
-    request: &Request<'r>,
-    target: Target<'r>,
+    received: &Received<'_, 'r>,
     claimed: &Claimed<'r>,
-    payload: PayloadHash,
-    skip: &[&str],
-    scheme: Scheme,
-    expires_at: Option<SigningTime>,
     lookup: &L,
     policy: &Policy<'_>,
 ) -> Result<Verified<'r>, Error> {
+    check_scope(claimed, policy)?;
+    check_signed_headers(claimed, received.request.headers)?;
+    check_signature_form(claimed)?;
+    let settings = policy
+        .settings
+        .unwrap_or_else(|| SigningSettings::for_service(claimed.credential.service));
+    let mut spans = params::SPANS;
+    let params = check_request(received, &settings, &mut spans)?;
+    let secret = find_secret(lookup, claimed)?;
+    // The canonical request, rebuilt from what was received.
+    let headers = Headers::named(received.request.headers, claimed.signed_headers);
+    let canonical = CanonicalRequest {
+        method: received.request.method,
+        path: received.target.path,
+        normalize_path: settings.normalize_path,
+        double_encode_path: settings.double_encode_path,
+        query: CanonicalQuery::Params {
+            params: &params,
+            added: &[],
+            skip: unsigned_params(claimed.scheme, &settings),
+        },
+        headers: &headers,
+        payload: received.payload.as_str(),
+    };
+    if !signature_matches(claimed, &secret, &canonical)? {
+        return Err(Rejection::SignatureMismatch.into());
+    }
+    Ok(verified(received, claimed))
+}
+
+/// The credential scope `AKID/date/region/service/aws4_request`: its date
+/// must be the day of `X-Amz-Date`; its region (SigV4a: the region set,
+/// which SigV4a requires) and service those the server requires, if any.
+fn check_scope(claimed: &Claimed<'_>, policy: &Policy<'_>) -> Result<(), Rejection> {
     let c = claimed.credential;
     if c.date != claimed.signed_at.date_stamp().as_str() {
-        return Err(Rejection::ScopeDateMismatch.into());
+        return Err(Rejection::ScopeDateMismatch);
     }
     let region_ok = match (policy.region, c.region, claimed.region_set) {
         (None, _, _) => true,
@@ -192,174 +179,114 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         (Some(_), None, None) => false,
     };
     if !region_ok {
-        return Err(Rejection::WrongRegion.into());
+        return Err(Rejection::WrongRegion);
     }
     if claimed.alg != Alg::V4 && claimed.region_set.is_none() {
-        return Err(Rejection::MissingAuthParameter.into());
+        return Err(Rejection::MissingAuthParameter);
     }
     if policy.service.is_some_and(|s| s != c.service) {
-        return Err(Rejection::WrongService.into());
+        return Err(Rejection::WrongService);
     }
+    Ok(())
+}
+
+/// `SignedHeaders` is well-formed (lowercase, sorted, `host` included) and
+/// every header it names is in the request, in any case.
+fn check_signed_headers(claimed: &Claimed<'_>, headers: &[(&str, &str)]) -> Result<(), Rejection> {
     parse::signed_headers(claimed.signed_headers)?;
     for name in claimed.signed_headers.names() {
         let listed = || claimed.signed_headers.bytes_of(name);
-        let present = request.headers.iter().any(|(n, _)| {
+        let present = headers.iter().any(|(n, _)| {
             listed()
                 .map(|b| b.to_ascii_lowercase())
                 .eq(n.bytes().map(|b| b.to_ascii_lowercase()))
         });
         if !present {
-            return Err(Rejection::SignedHeaderMissing.into());
+            return Err(Rejection::SignedHeaderMissing);
         }
     }
+    Ok(())
+}
+
+/// The signature is lowercase hex: 64 digits for SigV4's HMAC-SHA256, the
+/// DER encoding of an ECDSA P-256 signature (8 to 72 bytes) for SigV4a.
+fn check_signature_form(claimed: &Claimed<'_>) -> Result<(), Rejection> {
     let sig = claimed.signature.as_bytes();
     let hex = sig.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
     let length_ok = match claimed.alg {
         Alg::V4 => sig.len() == 64,
-        // A DER ECDSA P-256 signature: 8 to 72 bytes.
         #[cfg(feature = "sigv4a")]
         Alg::V4a => (16..=144).contains(&sig.len()) && sig.len().is_multiple_of(2),
     };
     if !hex || !length_ok {
-        return Err(Rejection::MalformedSignature.into());
+        return Err(Rejection::MalformedSignature);
     }
-    check_method(request.method)?;
-    let settings = policy
-        .settings
-        .unwrap_or_else(|| SigningSettings::for_service(c.service));
-    path::check(target.path, settings.double_encode_path)?;
-    let mut room = params::room(target.query);
-    let mut params = Params::new_in(target.query, &mut room);
-    params.read(target.query_offset, &[])?;
-    Headers::check_received(request.headers)?;
+    Ok(())
+}
 
+/// The request is one the canonicaliser can write: a method token, a path
+/// with well-formed escapes, a query whose parameters are read and sorted
+/// into `spans`, well-formed headers.
+fn check_request<'q, 's>(
+    received: &Received<'_, 'q>,
+    settings: &SigningSettings,
+    spans: &'s mut Spans,
+) -> Result<Params<'q, 's>, Error> {
+    check_method(received.request.method)?;
+    path::check(received.target.path, settings.double_encode_path)?;
+    let target = received.target;
+    let params = Params::parse(target.query, spans, target.query_offset, &[])?;
+    Headers::check_received(received.request.headers)?;
+    Ok(params)
+}
+
+/// The secret of the claimed access key, whose session token (if it has
+/// one) the request must carry, and only then.
+fn find_secret<'s, L: SecretLookup<'s> + ?Sized>(
+    lookup: &L,
+    claimed: &Claimed<'_>,
+) -> Result<Secret<'s>, Rejection> {
     let secret = lookup
-        .secret(c.access_key_id)
+        .secret(claimed.credential.access_key_id)
         .ok_or(Rejection::UnknownAccessKey)?;
-    let token_ok = match (secret.session_token, claimed.token) {
-        (None, None) => true,
-        (Some(want), Some(got)) if claimed.token_encoded => {
-            ct_eq_iter(crate::encode::Decoded::new(got.as_bytes()), want.as_bytes())
-        }
-        (Some(want), Some(got)) => ct_eq(got.as_bytes(), want.as_bytes()),
-        _ => false,
-    };
-    if !token_ok {
-        return Err(Rejection::SessionTokenMismatch.into());
+    let encoded = claimed.scheme == Scheme::V4Query;
+    if !session_token_matches(secret.session_token, claimed.token, encoded) {
+        return Err(Rejection::SessionTokenMismatch);
     }
-    let unsigned_token = ["X-Amz-Signature", "X-Amz-Security-Token"];
-    let skip = if scheme == Scheme::V4Query
-        && settings.session_token == SessionTokenMode::AppendedUnsigned
-    {
-        &unsigned_token[..]
-    } else {
-        skip
-    };
-    let headers = Headers::named(request.headers, claimed.signed_headers);
-    let canonical = CanonicalRequest {
-        method: request.method,
-        path: target.path,
-        normalize_path: settings.normalize_path,
-        double_encode_path: settings.double_encode_path,
-        query: CanonicalQuery::Params {
-            params: &params,
-            added: &[],
-            skip,
-        },
-        headers: &headers,
-        payload: payload.as_str(),
-    };
-    let valid = match claimed.alg {
-        Alg::V4 => {
-            let region = c.region.ok_or(Rejection::MalformedCredential)?;
-            let secret_key = secret
-                .secret_access_key
-                .ok_or(Rejection::UnknownAccessKey)?;
-            let credentials = Credentials::new(c.access_key_id, secret_key, None)
-                .map_err(|_| Rejection::MalformedCredential)?;
-            let key = SigningKey::derive(&credentials, claimed.signed_at, region, c.service)
-                .map_err(|_| Rejection::MalformedCredential)?;
-            signature_matches(&key, claimed, &canonical)
+    Ok(secret)
+}
+
+/// The query parameters the signature does not cover: a presigned URL's
+/// `X-Amz-Signature`, and its `X-Amz-Security-Token` when the service
+/// appends the token after signing.
+fn unsigned_params(scheme: Scheme, settings: &SigningSettings) -> &'static [&'static str] {
+    match scheme {
+        Scheme::V4Query if settings.session_token == SessionTokenMode::AppendedUnsigned => {
+            &["X-Amz-Signature", "X-Amz-Security-Token"]
         }
-        #[cfg(feature = "sigv4a")]
-        Alg::V4a => match (secret.public_key, secret.secret_access_key) {
-            (Some((x, y)), _) => {
-                // SEC 1 uncompressed: 0x04, X, Y.
-                let mut sec1 = [4u8; 65];
-                for (dst, src) in sec1.iter_mut().skip(1).zip(x.iter().chain(&y)) {
-                    *dst = *src;
-                }
-                let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(&sec1)
-                    .map_err(|_| Rejection::UnknownAccessKey)?;
-                let mut copies = Copies {
-                    out: Discard,
-                    signed_headers: false,
-                };
-                let date = claimed.signed_at.date_stamp();
-                let scope = crate::v4::algorithm::ScopeParts::new(&date, None, c.service);
-                let state = feed(
-                    &V4aVerifyOnly,
-                    &claimed.signed_at.amz_date(),
-                    &scope,
-                    &canonical,
-                    &mut copies,
-                    Discard,
-                    Discard,
-                );
-                crate::v4a::verify_with(&key, state, claimed.signature)
-            }
-            (None, Some(secret_key)) => {
-                let credentials = Credentials::new(c.access_key_id, secret_key, None)
-                    .map_err(|_| Rejection::MalformedCredential)?;
-                // The region set is only added when signing; any valid one does here.
-                let key = crate::v4a::V4aSigningKey::derive(&credentials, "*", c.service)
-                    .map_err(|_| Rejection::MalformedCredential)?;
-                signature_matches(&key, claimed, &canonical)
-            }
-            (None, None) => return Err(Rejection::UnknownAccessKey.into()),
-        },
-    };
-    if !valid {
-        return Err(Rejection::SignatureMismatch.into());
+        Scheme::V4Query => &["X-Amz-Signature"],
+        _ => &[],
     }
-    Ok(Verified {
-        scheme,
+}
+
+/// Who signed and what: the claim, as received.
+fn verified<'r>(received: &Received<'_, 'r>, claimed: &Claimed<'r>) -> Verified<'r> {
+    let c = claimed.credential;
+    Verified {
+        scheme: claimed.scheme,
         access_key_id: c.access_key_id,
         region: c.region,
         region_set: claimed.region_set,
         service: Some(c.service),
-        method: request.method,
-        path: target.path,
+        method: received.request.method,
+        path: received.target.path,
         signed_headers: claimed.signed_headers.raw,
         signature: claimed.signature,
         signed_at: Some(claimed.signed_at),
-        expires_at,
-    })
-}
-
-/// Recomputes the string to sign of `canonical` with `key` and checks the
-/// claimed signature (constant time for HMAC; ECDSA verification for SigV4a).
-fn signature_matches<K: KeyKind>(
-    key: &K,
-    claimed: &Claimed<'_>,
-    canonical: &CanonicalRequest<'_>,
-) -> bool {
-    let mut copies = Copies {
-        out: Discard,
-        signed_headers: false,
-    };
-    let date = claimed.signed_at.date_stamp();
-    let scope = key.scope(&date);
-    let state = feed(
-        key,
-        &claimed.signed_at.amz_date(),
-        &scope,
-        canonical,
-        &mut copies,
-        Discard,
-        Discard,
-    );
-    key.verify(state, claimed.signature)
+        expires_at: claimed
+            .expires
+            .and_then(|e| claimed.signed_at.checked_add_seconds(i64::from(e)).ok()),
+    }
 }
 
 /// Whether a SigV4a region set (`us-east-1,eu-*`, `*`) covers `region`.
@@ -370,45 +297,4 @@ fn region_set_allows(set: &str, region: &str) -> bool {
             Some(prefix) => region.starts_with(prefix),
             None => entry == region,
         })
-}
-
-/// Feeds a SigV4a string to sign when only the public key is known.
-#[cfg(feature = "sigv4a")]
-struct V4aVerifyOnly;
-
-#[cfg(feature = "sigv4a")]
-impl KeyKind for V4aVerifyOnly {
-    type State = sha2::Sha256;
-    type Raw = [u8; 32];
-
-    fn algorithm(&self) -> &'static str {
-        crate::v4a::ALGORITHM
-    }
-    fn access_key_id(&self) -> &str {
-        ""
-    }
-    fn expires_at(&self) -> Option<SigningTime> {
-        None
-    }
-    fn check_time(&self, _: SigningTime) -> Result<(), crate::Error> {
-        Ok(())
-    }
-    fn scope<'s>(
-        &'s self,
-        date: &'s crate::time::DateStamp,
-    ) -> crate::v4::algorithm::ScopeParts<'s> {
-        crate::v4::algorithm::ScopeParts::new(date, None, "")
-    }
-    fn region_set(&self) -> Option<&str> {
-        None
-    }
-    fn start(&self) -> sha2::Sha256 {
-        <sha2::Sha256 as sha2::Digest>::new()
-    }
-    fn finish(&self, _: sha2::Sha256) -> Result<[u8; 32], crate::Error> {
-        Err(crate::Error::WriteFailed)
-    }
-    fn verify(&self, _: sha2::Sha256, _: &str) -> bool {
-        false
-    }
 }
