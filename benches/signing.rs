@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-mod workloads;
+use awsig_workloads as workloads;
 
 use workloads::{AwsigSigner, Kind, Workload};
 
