@@ -217,6 +217,21 @@
 //! | [`encode`] | [`encode::component`], [`encode::path`]: AWS's `UriEncode` for building targets |
 //! | `http` | sign and presign `http::Request`s (feature `http`) |
 //!
+//! # Inside: layers that only point down
+//!
+//! | layer | modules |
+//! | --- | --- |
+//! | primitives | rejection, error, ct (constant-time compare), inline, sink, digits, scan, sort, encode, mac (HMAC-SHA256 from `hmac`/`sha2`), time, credentials, output |
+//! | canonical request parts | canonical/ (path, query, params, headers, payload, target, request), request |
+//! | schemes | v4/ (key, cache, signer, scope, string to sign, signature, sign, presign, chunked), v4a/, v2 |
+//! | S3 objects and POST | s3/ |
+//! | verification | verify/ (claim, signature, sigv4, sigv2, chunked) |
+//! | adapters | http, this file |
+//!
+//! A module uses only its own layer or those above it in this table, and
+//! within the primitives only those listed before it; `.ci/structure.py`
+//! checks this (and that no function is longer than 80 lines) in CI.
+//!
 //! Features: `std` (default: [`SigningTime::now`], [`v4::SharedKeyCache`]),
 //! `alloc`, `zeroize` (default: wipe key material on drop), `sigv4a`,
 //! `http`, `time` (`time::OffsetDateTime` conversions).
