@@ -14,46 +14,53 @@ use core::cmp::Ordering;
 /// Items sorted per round (and the whole input in the common case).
 pub(crate) const CAP: usize = 128;
 
-/// Calls `emit` with every item of `items()` in the order of `cmp`; items
-/// that compare equal keep their input order (the sort is stable).
+/// Visits every item once, in order, each time it is called.
+pub(crate) type Items<'a, T> = dyn Fn(&mut dyn FnMut(T)) + 'a;
+
+/// Calls `emit` with every item that `items` visits, in the order of
+/// `cmp`; items that compare equal keep their visiting order (the sort is
+/// stable).
 ///
-/// `items` is called once per round and must yield the same sequence each time.
-pub(crate) fn for_each_sorted<T, I, C, F>(items: impl Fn() -> I, cmp: C, emit: F)
-where
-    T: Copy + Default,
-    I: Iterator<Item = T>,
-    C: Fn(&T, &T) -> Ordering,
-    F: FnMut(T),
-{
+/// `items` is called once per round and must visit the same sequence each
+/// time. Closures are taken as trait objects: this is the fallback for
+/// large inputs, compiled once per item type rather than once per caller.
+pub(crate) fn for_each_sorted<T: Copy + Default>(
+    items: &Items<'_, T>,
+    cmp: &dyn Fn(&T, &T) -> Ordering,
+    emit: &mut dyn FnMut(T),
+) {
     // Most requests have a handful of parameters and headers: a small array
     // is cheaper to set up than the full one.
-    if items().nth(SMALL).is_none() {
-        sorted_rounds::<T, I, C, F, SMALL>(items, cmp, emit);
+    let mut n = 0;
+    items(&mut |_| n += 1);
+    if n <= SMALL {
+        sorted_rounds::<T, SMALL>(items, cmp, emit);
     } else {
-        sorted_rounds::<T, I, C, F, CAP>(items, cmp, emit);
+        sorted_rounds::<T, CAP>(items, cmp, emit);
     }
 }
 
 /// Items sorted in the small array.
 const SMALL: usize = 16;
 
-fn sorted_rounds<T, I, C, F, const N: usize>(items: impl Fn() -> I, cmp: C, mut emit: F)
-where
-    T: Copy + Default,
-    I: Iterator<Item = T>,
-    C: Fn(&T, &T) -> Ordering,
-    F: FnMut(T),
-{
+fn sorted_rounds<T: Copy + Default, const N: usize>(
+    items: &Items<'_, T>,
+    cmp: &dyn Fn(&T, &T) -> Ordering,
+    emit: &mut dyn FnMut(T),
+) {
     let key = |a: &(T, usize), b: &(T, usize)| cmp(&a.0, &b.0).then(a.1.cmp(&b.1));
     let mut buf = [(T::default(), 0usize); N];
     let mut after: Option<(T, usize)> = None;
     loop {
         let mut n = 0;
-        for entry in items().enumerate().map(|(i, t)| (t, i)) {
+        let mut position = 0;
+        items(&mut |item| {
+            let entry = (item, position);
+            position += 1;
             if let Some(last) = &after
                 && key(&entry, last) != Ordering::Greater
             {
-                continue;
+                return;
             }
             if n < N {
                 if let Some(slot) = buf.get_mut(n) {
@@ -76,7 +83,7 @@ where
                     }
                 }
             }
-        }
+        });
         let round = buf.get_mut(..n).unwrap_or_default();
         if n < N {
             round.sort_unstable_by(key);
@@ -100,9 +107,9 @@ mod tests {
         let mut got = Vec::new();
         // Compare by value / 2 so that stability is observable.
         for_each_sorted(
-            || input.iter().copied(),
-            |a, b| (a / 2).cmp(&(b / 2)),
-            |x| got.push(x),
+            &|visit| input.iter().copied().for_each(&mut *visit),
+            &|a: &u32, b: &u32| (a / 2).cmp(&(b / 2)),
+            &mut |x| got.push(x),
         );
         let mut want = input.to_vec();
         want.sort_by_key(|x| x / 2);

@@ -322,7 +322,7 @@ impl<'a> Headers<'a> {
             .chain(self.added.iter().take(self.added_len).copied())
     }
 
-    fn sorted(&self, f: impl FnMut((&'a str, &'a str))) {
+    fn sorted(&self, mut f: impl FnMut((&'a str, &'a str))) {
         match self.order_len {
             Some(n) => self
                 .order
@@ -331,7 +331,11 @@ impl<'a> Headers<'a> {
                 .iter()
                 .filter_map(|&i| self.item(i))
                 .for_each(f),
-            None => for_each_sorted(|| self.items(), |a, b| cmp_names(a.0, b.0), f),
+            None => for_each_sorted(
+                &|visit| self.items().for_each(&mut *visit),
+                &|a: &(&str, &str), b: &(&str, &str)| cmp_names(a.0, b.0),
+                &mut f,
+            ),
         }
     }
 

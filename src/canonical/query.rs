@@ -261,17 +261,18 @@ pub(crate) fn write_ordered<S: Sink>(
 ) {
     let mut first = true;
     for_each_sorted(
-        || {
+        &|visit| {
             raw_params(query)
                 .filter(|(k, _)| !skip.iter().any(|s| decoded_eq(k, s)))
                 .map(|(k, v)| Param::raw(k, v))
                 .chain(added.iter().copied())
+                .for_each(&mut *visit);
         },
-        |a, b| match order {
+        &|a: &Param<'_>, b: &Param<'_>| match order {
             Order::Encoded => a.cmp(b),
             Order::Decoded => a.cmp_decoded(b),
         },
-        |p| {
+        &mut |p| {
             p.write_after(sink, first);
             first = false;
         },

@@ -317,9 +317,9 @@ impl ChunkSigner<'_> {
 fn trailer_hash(trailers: &[(&str, &str)]) -> [u8; 64] {
     let mut hasher = Sha256::new();
     crate::sort::for_each_sorted(
-        || trailers.iter().copied(),
-        |a, b| a.0.cmp(b.0),
-        |(name, value)| {
+        &|visit| trailers.iter().copied().for_each(&mut *visit),
+        &|a: &(&str, &str), b: &(&str, &str)| a.0.cmp(b.0),
+        &mut |(name, value)| {
             for part in [name.as_bytes(), b":", value.as_bytes(), b"\n"] {
                 Digest::update(&mut hasher, part);
             }
