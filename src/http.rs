@@ -239,7 +239,6 @@ pub fn presign_uri<B, K: Key>(
 /// assert!(ReceivedRequest::new(&request)?.verify(&lookup, &Policy::new(time)).is_err());
 /// # Ok::<(), awsig::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct ReceivedRequest<'r> {
     method: &'r str,
     target: &'r str,
@@ -249,15 +248,29 @@ pub struct ReceivedRequest<'r> {
     added_host: Option<&'r str>,
 }
 
+/// As [`Request`]'s: the method, the path and the header names (header
+/// values and the query may carry a signature or a session token).
+impl core::fmt::Debug for ReceivedRequest<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("ReceivedRequest")
+            .field(&self.as_request())
+            .finish()
+    }
+}
+
 impl<'r> ReceivedRequest<'r> {
     /// The request with its body, which verification hashes.
     ///
     /// ```
-    /// let request = http::Request::get("https://example.amazonaws.com/?a=b").body(Vec::new()).unwrap();
+    /// let request = http::Request::get("https://example.amazonaws.com/?a=b")
+    ///     .header("x-amz-security-token", "secret-token")
+    ///     .body(Vec::new())
+    ///     .unwrap();
     /// let parts = awsig::http::ReceivedRequest::new(&request)?;
+    /// assert!(!format!("{parts:?}").contains("secret-token"));
     /// let view = parts.as_request();
     /// assert_eq!((view.method, view.target), ("GET", "/?a=b"));
-    /// assert_eq!(view.headers, &[("host", "example.amazonaws.com")]); // from the URI
+    /// assert_eq!(view.headers.last(), Some(&("host", "example.amazonaws.com"))); // from the URI
     /// # Ok::<(), awsig::Error>(())
     /// ```
     ///

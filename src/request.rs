@@ -6,7 +6,18 @@ use crate::canonical::payload::Payload;
 ///
 /// The host is the value of the `Host` header, which must be present exactly
 /// once (add it if your HTTP client adds it later: it is always signed).
-#[derive(Clone, Copy, Debug)]
+///
+/// `Debug` shows the method, the path, the header names and the payload's
+/// kind: header values and the query may carry a signature or a session
+/// token.
+///
+/// ```
+/// let headers = [("Host", "example.amazonaws.com"), ("X-Amz-Security-Token", "secret-token")];
+/// let request = awsig::Request::new("GET", "/?X-Amz-Security-Token=secret-token", &headers);
+/// let shown = format!("{request:?}");
+/// assert!(shown.contains("X-Amz-Security-Token") && !shown.contains("secret-token"));
+/// ```
+#[derive(Clone, Copy)]
 pub struct Request<'a> {
     /// The method, as sent (`GET`, `PUT`, ...).
     pub method: &'a str,
@@ -21,6 +32,26 @@ pub struct Request<'a> {
     /// (`http` for local endpoints such as `http://127.0.0.1:9000`). Not
     /// signed.
     pub scheme: &'a str,
+}
+
+impl core::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        struct Names<'a>(&'a [(&'a str, &'a str)]);
+        impl core::fmt::Debug for Names<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_list()
+                    .entries(self.0.iter().map(|(name, _)| name))
+                    .finish()
+            }
+        }
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.target.split('?').next().unwrap_or_default())
+            .field("header_names", &Names(self.headers))
+            .field("payload", &self.payload)
+            .field("scheme", &self.scheme)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> Request<'a> {
