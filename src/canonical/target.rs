@@ -37,14 +37,7 @@ impl<'a> Target<'a> {
     /// # Errors
     /// [`Error::TargetNotAbsolute`], [`Error::InvalidTargetByte`].
     pub(crate) fn parse(target: &'a str) -> Result<Self, Error> {
-        if !target.starts_with('/') {
-            return Err(Error::TargetNotAbsolute);
-        }
-        if let Some(at) = crate::scan::position::<NotInTarget>(target.as_bytes()) {
-            let byte = target.as_bytes().get(at).copied().unwrap_or_default();
-            return Err(Error::InvalidTargetByte { byte, at });
-        }
-        Ok(Self::split(target))
+        Self::parse_refusing::<NotInTarget>(target)
     }
 
     /// Splits and checks a request-target that goes into a URL the crate
@@ -56,10 +49,16 @@ impl<'a> Target<'a> {
     /// # Errors
     /// [`Error::TargetNotAbsolute`], [`Error::InvalidTargetByte`].
     pub(crate) fn parse_for_url(target: &'a str) -> Result<Self, Error> {
+        Self::parse_refusing::<NotSendable>(target)
+    }
+
+    /// The one rule of both: starts with `/`, holds no byte of the class
+    /// `C` (the first one found is the error).
+    fn parse_refusing<C: crate::scan::ByteClass>(target: &'a str) -> Result<Self, Error> {
         if !target.starts_with('/') {
             return Err(Error::TargetNotAbsolute);
         }
-        if let Some(at) = crate::scan::position::<NotSendable>(target.as_bytes()) {
+        if let Some(at) = crate::scan::position::<C>(target.as_bytes()) {
             let byte = target.as_bytes().get(at).copied().unwrap_or_default();
             return Err(Error::InvalidTargetByte { byte, at });
         }
