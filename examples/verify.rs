@@ -45,7 +45,7 @@ fn main() {
 
     // The server, two minutes later, requiring its own region and service.
     let now = signed_at.checked_add_seconds(120).unwrap();
-    let policy = Policy::new(now).region("eu-west-1").service("execute-api");
+    let policy = Policy::new(now, "execute-api").region("eu-west-1");
     match verify::verify(&Request::new("GET", &url, &host), &lookup, &policy) {
         Ok(ok) => println!(
             "presigned GET {}: valid, signed by {} ({:?}), headers {:?}, expires {:?}",
@@ -89,7 +89,7 @@ fn main() {
         "changed path: {}",
         verify::verify(&Request::new("GET", &moved, &host), &lookup, &policy).unwrap_err()
     );
-    let late = Policy::new(signed_at.checked_add_seconds(301).unwrap());
+    let late = Policy::new(signed_at.checked_add_seconds(301).unwrap(), "execute-api");
     println!(
         "too late: {}",
         verify::verify(&Request::new("GET", &url, &host), &lookup, &late).unwrap_err()

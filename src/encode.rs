@@ -147,7 +147,26 @@ fn encode_runs<S: Sink + ?Sized, C: ByteClass>(sink: &mut S, bytes: &[u8]) {
 /// form: decoded, then encoded with the unreserved set. Runs of unreserved
 /// bytes are copied as they are; an escape of an unreserved byte (`%7E`)
 /// becomes the byte, any other escape is written in uppercase hex.
+#[cfg(test)]
 pub(crate) fn reencode_into<S: Sink>(sink: &mut S, raw: &str) {
+    reencode_into_as(sink, raw, Plus::Literal);
+}
+
+/// What a raw `+` in a query component stands for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub(crate) enum Plus {
+    /// A plus sign (`%2B`): how the signers (botocore, aws-c-auth) read
+    /// the query of the request they sign.
+    #[default]
+    Literal,
+    /// A space (`%20`): how servers read a query or form they receive
+    /// (`application/x-www-form-urlencoded`; S3, s3s and MinIO do so),
+    /// hence how a verifier must.
+    Space,
+}
+
+/// [`reencode_into`], a raw `+` read as `plus` says.
+pub(crate) fn reencode_into_as<S: Sink>(sink: &mut S, raw: &str, plus: Plus) {
     let mut rest = raw.as_bytes();
     while let Some(at) = scan::position::<NeedsEncoding>(rest) {
         let (run, tail) = rest.split_at(at);
@@ -158,6 +177,7 @@ pub(crate) fn reencode_into<S: Sink>(sink: &mut S, raw: &str) {
                 // Refused by validation; kept as a literal '%'.
                 _ => (b'%', tail.get(1..).unwrap_or_default()),
             },
+            [b'+', after @ ..] if plus == Plus::Space => (b' ', after),
             [b, after @ ..] => (*b, after),
             [] => break,
         };
@@ -233,13 +253,20 @@ pub(crate) fn decodes_to_utf8(raw: &str) -> bool {
 pub(crate) struct Decoded<'a> {
     rest: &'a [u8],
     decode: bool,
+    plus: Plus,
 }
 
 impl<'a> Decoded<'a> {
     pub(crate) fn new(raw: &'a [u8]) -> Self {
+        Self::new_as(raw, Plus::Literal)
+    }
+
+    /// Decoding with a raw `+` read as `plus` says.
+    pub(crate) fn new_as(raw: &'a [u8], plus: Plus) -> Self {
         Self {
             rest: raw,
             decode: true,
+            plus,
         }
     }
 
@@ -248,6 +275,7 @@ impl<'a> Decoded<'a> {
         Self {
             rest: raw,
             decode: false,
+            plus: Plus::Literal,
         }
     }
 }
@@ -267,6 +295,9 @@ impl Iterator for Decoded<'_> {
             return Some(h << 4 | l);
         }
         self.rest = tail;
+        if b == b'+' && self.plus == Plus::Space {
+            return Some(b' ');
+        }
         Some(b)
     }
 }
@@ -281,9 +312,15 @@ pub(crate) struct Reencoded<'a> {
 }
 
 impl<'a> Reencoded<'a> {
+    #[cfg(test)]
     pub(crate) fn new(raw: &'a str) -> Self {
+        Self::new_as(raw, Plus::Literal)
+    }
+
+    /// With a raw `+` read as `plus` says.
+    pub(crate) fn new_as(raw: &'a str, plus: Plus) -> Self {
         Self {
-            decoded: Decoded::new(raw.as_bytes()),
+            decoded: Decoded::new_as(raw.as_bytes(), plus),
             pending: [0; 2],
             pending_len: 0,
         }
@@ -321,11 +358,17 @@ impl Iterator for Reencoded<'_> {
 /// as AWS sorts parameters. `a_plain` / `b_plain` say that a component is
 /// canonical as it is, so that its bytes are its encoding.
 #[inline]
-pub(crate) fn cmp_canonical(a: &str, a_plain: bool, b: &str, b_plain: bool) -> core::cmp::Ordering {
+pub(crate) fn cmp_canonical(
+    a: &str,
+    a_plain: bool,
+    b: &str,
+    b_plain: bool,
+    plus: Plus,
+) -> core::cmp::Ordering {
     if a_plain && b_plain {
         a.as_bytes().cmp(b.as_bytes())
     } else {
-        Reencoded::new(a).cmp(Reencoded::new(b))
+        Reencoded::new_as(a, plus).cmp(Reencoded::new_as(b, plus))
     }
 }
 
@@ -411,8 +454,17 @@ mod tests {
         use core::cmp::Ordering::*;
         // '%' (0x25) sorts before '-' (0x2D): "a%20" < "a-" though ' ' < '-' too;
         // '~' (0x7E) sorts after letters while its escape would not.
-        assert_eq!(cmp_canonical("a%7E", false, "az", true), Greater);
-        assert_eq!(cmp_canonical("a%21", false, "a-", true), Less);
-        assert_eq!(cmp_canonical("a%2d", false, "a-", true), Equal);
+        assert_eq!(
+            cmp_canonical("a%7E", false, "az", true, Plus::Literal),
+            Greater
+        );
+        assert_eq!(
+            cmp_canonical("a%21", false, "a-", true, Plus::Literal),
+            Less
+        );
+        assert_eq!(
+            cmp_canonical("a%2d", false, "a-", true, Plus::Literal),
+            Equal
+        );
     }
 }

@@ -120,6 +120,38 @@ pub enum Error {
     /// Verification refused the request's authentication (wrong signature,
     /// expired URL, unknown access key, ...); see [`Error::rejection`].
     Rejected(Rejection),
+    /// A received request is larger than the verifier's policy allows
+    /// ([`verify::Limits`](crate::verify::Limits)); refused before any
+    /// other work.
+    LimitExceeded(Limit),
+}
+
+/// Which of the verifier's limits a request exceeds
+/// ([`verify::Limits`](crate::verify::Limits)).
+///
+/// ```
+/// use awsig::verify::{self, Limit, Limits, Policy, Secret};
+/// use awsig::{Error, Request, SigningTime};
+///
+/// let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// let policy = Policy::new(t, "sqs").limits(Limits { max_query_params: 2, ..Limits::DEFAULT });
+/// let headers = [("Host", "sqs.us-east-1.amazonaws.com")];
+/// let lookup = |_: &str| None::<Secret<'static>>;
+/// let err = verify::verify(&Request::new("GET", "/?a=1&b=2&c=3", &headers), &lookup, &policy).unwrap_err();
+/// assert_eq!(err, Error::LimitExceeded(Limit::QueryParams));
+/// # Ok::<(), Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// The request-target and headers together, bytes.
+    RequestBytes,
+    /// Query (or SigV2 form) parameters.
+    QueryParams,
+    /// Headers.
+    Headers,
+    /// Path segments.
+    PathSegments,
 }
 
 impl Error {
@@ -162,6 +194,7 @@ impl Error {
             | Error::InvalidSignature
             | Error::ChunkedStateError => "bad_case",
             Error::Rejected(r) => r.kind(),
+            Error::LimitExceeded(_) => "limit_exceeded",
         }
     }
 
@@ -302,6 +335,16 @@ impl fmt::Display for Error {
                 "the output buffer is too small: {needed} bytes are needed"
             ),
             Error::Rejected(r) => fmt::Display::fmt(r, f),
+            Error::LimitExceeded(limit) => write!(
+                f,
+                "the request exceeds the verifier's limit on {}",
+                match limit {
+                    Limit::RequestBytes => "the size of its target and headers",
+                    Limit::QueryParams => "query parameters",
+                    Limit::Headers => "headers",
+                    Limit::PathSegments => "path segments",
+                }
+            ),
             other => f.write_str(
                 other
                     .request_message()

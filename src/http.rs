@@ -231,12 +231,12 @@ pub fn presign_uri<B, K: Key>(
 /// // The server's side.
 /// let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
 /// let received = ReceivedRequest::new(&request)?;
-/// let verified = received.verify(&lookup, &Policy::new(time))?;
+/// let verified = received.verify(&lookup, &Policy::new(time, "sts"))?;
 /// assert_eq!(verified.service, Some("sts"));
 ///
 /// // A body changed on the way is refused.
 /// *request.body_mut() = b"Action=DeleteUser".to_vec();
-/// assert!(ReceivedRequest::new(&request)?.verify(&lookup, &Policy::new(time)).is_err());
+/// assert!(ReceivedRequest::new(&request)?.verify(&lookup, &Policy::new(time, "sts")).is_err());
 /// # Ok::<(), awsig::Error>(())
 /// ```
 pub struct ReceivedRequest<'r> {
@@ -350,7 +350,7 @@ impl<'r> ReceivedRequest<'r> {
     /// let lookup = |_: &str| Some(Secret::new("secret", None));
     /// let now = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
     /// let received = ReceivedRequest::new(&request)?;
-    /// let unsigned = received.verify(&lookup, &Policy::new(now));
+    /// let unsigned = received.verify(&lookup, &Policy::new(now, "service"));
     /// assert_eq!(unsigned.unwrap_err(), Error::Rejected(Rejection::MissingAuthentication));
     /// # Ok::<(), awsig::Error>(())
     /// ```

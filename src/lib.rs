@@ -102,7 +102,7 @@
 //!
 //! let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
 //! let received = Request::new("GET", target.as_str(), &headers);
-//! let verified = verify::verify(&received, &lookup, &Policy::new(t.checked_add_seconds(60)?))?;
+//! let verified = verify::verify(&received, &lookup, &Policy::new(t.checked_add_seconds(60)?, "sqs"))?;
 //! assert_eq!(verified.access_key_id, "AKIDEXAMPLE");
 //! # Ok::<(), awsig::Error>(())
 //! ```

@@ -21,7 +21,7 @@ use core::fmt;
 /// use awsig::Error;
 ///
 /// // A URL presigned for 300 seconds, used an hour later.
-/// let late = Policy::new(t.checked_add_seconds(3600)?);
+/// let late = Policy::new(t.checked_add_seconds(3600)?, "sqs");
 /// let err = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &late).unwrap_err();
 /// assert_eq!(err, Error::Rejected(Rejection::Expired));
 /// assert_eq!(err.rejection(), Some(Rejection::Expired));
@@ -76,6 +76,24 @@ pub enum Rejection {
     PayloadHashMismatch,
     /// The signature does not match: wrong secret, or the request was changed.
     SignatureMismatch,
+    /// An `x-amz-*` header is present but not signed (S3: "There were
+    /// headers present in the request which were not signed").
+    UnsignedAmzHeader,
+    /// The request declares `UNSIGNED-PAYLOAD` (or an S3 presigned URL, or
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`) and the policy does not allow
+    /// an unauthenticated body.
+    UnsignedPayloadNotAllowed,
+    /// The request declares an aws-chunked (`STREAMING-*`) body and the
+    /// policy does not allow streaming uploads.
+    StreamingNotAllowed,
+    /// A SigV2 request, and the policy does not accept SigV2.
+    SigV2NotAllowed,
+    /// The request would stay valid longer than the policy allows (a SigV2
+    /// `Expires` beyond its maximum lifetime).
+    ExpiresTooFar,
+    /// Part of the request the server reads is not covered by the
+    /// signature (a query on a SigV2 form POST).
+    UnsignedQuery,
 }
 
 impl Rejection {
@@ -93,7 +111,7 @@ impl Rejection {
     /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
     /// // The server has another secret for the key: a label for logs and metrics.
     /// let stale = |_: &str| Some(Secret::new("old secret", None));
-    /// let err = verify::verify(&Request::new("GET", url.as_str(), &headers), &stale, &Policy::new(t)).unwrap_err();
+    /// let err = verify::verify(&Request::new("GET", url.as_str(), &headers), &stale, &Policy::new(t, "sqs")).unwrap_err();
     /// assert_eq!(err.rejection().map(|r| r.kind()), Some("signature_mismatch"));
     /// # Ok::<(), awsig::Error>(())
     /// ```
@@ -122,6 +140,12 @@ impl Rejection {
             Rejection::NotYetValid => "not_yet_valid",
             Rejection::PayloadHashMismatch => "payload_hash_mismatch",
             Rejection::SignatureMismatch => "signature_mismatch",
+            Rejection::UnsignedAmzHeader => "unsigned_amz_header",
+            Rejection::UnsignedPayloadNotAllowed => "unsigned_payload_not_allowed",
+            Rejection::StreamingNotAllowed => "streaming_not_allowed",
+            Rejection::SigV2NotAllowed => "sigv2_not_allowed",
+            Rejection::ExpiresTooFar => "expires_too_far",
+            Rejection::UnsignedQuery => "unsigned_query",
         }
     }
 }
@@ -159,6 +183,16 @@ impl fmt::Display for Rejection {
             Rejection::NotYetValid => "the presigned request is not valid yet",
             Rejection::PayloadHashMismatch => "the body does not match x-amz-content-sha256",
             Rejection::SignatureMismatch => "the signature does not match",
+            Rejection::UnsignedAmzHeader => "an x-amz-* header is present but not signed",
+            Rejection::UnsignedPayloadNotAllowed => {
+                "the body is declared unsigned, which this server does not accept"
+            }
+            Rejection::StreamingNotAllowed => {
+                "the body is declared aws-chunked (STREAMING-*), which this server does not accept"
+            }
+            Rejection::SigV2NotAllowed => "Signature Version 2 is not accepted by this server",
+            Rejection::ExpiresTooFar => "the request stays valid longer than this server allows",
+            Rejection::UnsignedQuery => "the request's query is not covered by its signature",
         })
     }
 }

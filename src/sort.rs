@@ -1,13 +1,18 @@
-//! Sorting borrowed items without allocating and without a size cap.
+//! Sorting borrowed items without a size cap.
 //!
 //! Every sort in the crate is `core`'s `sort_unstable_by` on a stack array
 //! (no allocation, O(n log n)), made stable where it matters by comparing
 //! positions last: here, for the query parameters (`canonical::params`) and
 //! for the signed headers (`canonical::headers`). Up to [`CAP`] items are
-//! sorted in one array on the stack. Larger inputs are emitted in rounds: each round
-//! rescans the input and keeps the `CAP` smallest items above the last one
-//! emitted, so any number of items is handled in `O(n²/CAP)` comparisons with
-//! the same fixed stack, and the output is identical.
+//! sorted in one array on the stack. Larger inputs are emitted in rounds:
+//! each round rescans the input and keeps the `CAP` smallest items above
+//! the last one emitted, so any number of items is handled in
+//! `O(n²/CAP)` comparisons with the same fixed stack, and the output is
+//! identical. Beyond eight rounds (over a thousand parameters or headers:
+//! hostile, when received) the items are sorted in a `Vec` instead, in
+//! O(n log n), when the `alloc` feature is on; without it the rounds go
+//! on (sorting read-only input in less memory than the input takes more
+//! than O(n log n) time), and a verifier relies on its policy's limits.
 
 use core::cmp::Ordering;
 
@@ -35,9 +40,40 @@ pub(crate) fn for_each_sorted<T: Copy + Default>(
     items(&mut |_| n += 1);
     if n <= SMALL {
         sorted_rounds::<T, SMALL>(items, cmp, emit);
-    } else {
+    } else if n <= ROUNDS_MAX {
         sorted_rounds::<T, CAP>(items, cmp, emit);
+    } else {
+        sorted_large(items, cmp, emit, n);
     }
+}
+
+/// Inputs up to this size are sorted in at most eight rounds, without
+/// allocating; larger ones (hostile, when received) in a `Vec` when the
+/// `alloc` feature is on.
+const ROUNDS_MAX: usize = 8 * CAP;
+
+#[cfg(feature = "alloc")]
+fn sorted_large<T: Copy + Default>(
+    items: &Items<'_, T>,
+    cmp: &dyn Fn(&T, &T) -> Ordering,
+    emit: &mut dyn FnMut(T),
+    n: usize,
+) {
+    let mut all = alloc::vec::Vec::with_capacity(n);
+    items(&mut |item| all.push(item));
+    // Stable: equal items keep their visiting order.
+    all.sort_by(cmp);
+    all.into_iter().for_each(emit);
+}
+
+#[cfg(not(feature = "alloc"))]
+fn sorted_large<T: Copy + Default>(
+    items: &Items<'_, T>,
+    cmp: &dyn Fn(&T, &T) -> Ordering,
+    emit: &mut dyn FnMut(T),
+    _n: usize,
+) {
+    sorted_rounds::<T, CAP>(items, cmp, emit);
 }
 
 /// Items sorted in the small array.
@@ -114,6 +150,14 @@ mod tests {
         let mut want = input.to_vec();
         want.sort_by_key(|x| x / 2);
         assert_eq!(got, want);
+        // The rounds, which builds without `alloc` use for large inputs.
+        let mut rounds = Vec::new();
+        sorted_rounds::<u32, CAP>(
+            &|visit| input.iter().copied().for_each(&mut *visit),
+            &|a: &u32, b: &u32| (a / 2).cmp(&(b / 2)),
+            &mut |x| rounds.push(x),
+        );
+        assert_eq!(rounds, want);
     }
 
     #[test]
@@ -130,6 +174,8 @@ mod tests {
             2 * CAP,
             5 * CAP + 7,
             1000,
+            ROUNDS_MAX + 1,
+            3000,
         ] {
             let v: Vec<u32> = (0..n as u32)
                 .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) % 97)

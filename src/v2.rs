@@ -342,6 +342,8 @@ pub(crate) struct StringToSign<'a> {
     pub(crate) added: &'a [Param<'a>],
     /// Received parameters left out (`Signature` when verifying).
     pub(crate) skip: &'a [&'a str],
+    /// What a raw `+` stands for: a space in a received query or form.
+    pub(crate) plus: crate::encode::Plus,
 }
 
 impl StringToSign<'_> {
@@ -367,6 +369,7 @@ impl StringToSign<'_> {
             self.added,
             Order::Decoded,
             self.skip,
+            self.plus,
         );
     }
 }
@@ -453,6 +456,7 @@ fn run<'o, D: Sink>(
         params,
         added: added.get(..n).unwrap_or_default(),
         skip: &[],
+        plus: crate::encode::Plus::Literal,
     };
     parts.write(&mut Tee(&mut mac, trace), &mut buf);
     let mut signature = [0u8; 44];

@@ -575,7 +575,7 @@ fn signing_and_verification_share_one_error() {
         )?;
         let lookup = |k: &str| (k == "AKIDEXAMPLE").then_some(Secret::new(SECRET, Some(TOKEN)));
         let received = Request::new("GET", url.as_str(), &HOST);
-        let verified = verify::verify(&received, &lookup, &Policy::new(now))?;
+        let verified = verify::verify(&received, &lookup, &Policy::new(now, "service"))?;
         server_policy(&verified)?;
         Ok(verified.access_key_id.to_owned())
     }
@@ -598,7 +598,7 @@ fn signing_and_verification_share_one_error() {
 
     // A malformed request is refused with the plain error, under its own word.
     let lookup = |_: &str| None::<Secret<'static>>;
-    let policy = Policy::new(time());
+    let policy = Policy::new(time(), "service");
     let e = verify::verify(&Request::new("GET", "/a\tb", &HOST), &lookup, &policy).unwrap_err();
     assert_eq!(e, Error::InvalidTargetByte { byte: b'\t', at: 2 });
     assert_eq!((e.kind(), e.rejection()), ("bad_target", None));

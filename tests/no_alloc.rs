@@ -203,7 +203,7 @@ fn signing_allocates_nothing() {
         ))
     };
     let (n, ok) = allocations_during(|| {
-        let policy = awsig::verify::Policy::new(time);
+        let policy = awsig::verify::Policy::new(time, "sqs");
         let a = awsig::verify::verify(
             &Request::new("GET", &presigned, &sqs_host),
             &lookup,

@@ -166,7 +166,8 @@ fn check(
         i.time + i64::from(if i.presign { i.expires / 2 } else { 0 }),
     )
     .unwrap();
-    verify::verify(&req, &lookup, &Policy::new(now)).map(|_| ())
+    let service = if i.s3 { "s3" } else { "execute-api" };
+    verify::verify(&req, &lookup, &Policy::new(now, service)).map(|_| ())
 }
 
 proptest! {

@@ -33,7 +33,7 @@ fn debug_and_display_never_show_secrets() {
     cache.key(&creds, t, "us-east-1", "s3").unwrap();
     assert_hidden("KeyCache", &format!("{cache:?}"));
     assert_hidden("Secret", &format!("{:?}", Secret::new(SECRET, Some(TOKEN))));
-    assert_hidden("Policy", &format!("{:?}", Policy::new(t)));
+    assert_hidden("Policy", &format!("{:?}", Policy::new(t, "s3")));
 
     let h = [("Host", "examplebucket.s3.amazonaws.com")];
     let req = Request::new("PUT", "/k", &h).with_payload(Payload::Unsigned);

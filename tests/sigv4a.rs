@@ -78,9 +78,13 @@ fn check(
     if case["omit_session_token"].as_bool() == Some(true) {
         settings = settings.session_token(awsig::v4::SessionTokenMode::AppendedUnsigned);
     }
-    verify::verify(&req, &lookup, &Policy::new(now).settings(settings))
-        .map(|_| ())
-        .map_err(|e| e.kind().to_owned())
+    verify::verify(
+        &req,
+        &lookup,
+        &Policy::new(now, "service").settings(settings),
+    )
+    .map(|_| ())
+    .map_err(|e| e.kind().to_owned())
 }
 
 fn base64_decode(s: &str) -> Vec<u8> {

@@ -15,7 +15,7 @@
 //!   turned on or off on its own.
 //! * **Query**: split on `&` (empty pieces are no parameter), each piece at
 //!   its first `=`; key and value percent-decoded (`%XX` only; `+` stays a
-//!   plus) and encoded again keeping only `A-Z a-z 0-9 - _ . ~`, uppercase
+//!   plus when signing, is a space in a received query) and encoded again keeping only `A-Z a-z 0-9 - _ . ~`, uppercase
 //!   hex; sorted by encoded key, then encoded value, as bytes.
 //! * **Headers**: names lowercased; values trimmed, every run of spaces,
 //!   tabs and (obs-fold) line feeds becomes one space; repeated names joined
@@ -173,6 +173,12 @@ pub fn query_pairs(query: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
             (percent_decode(k), percent_decode(v))
         })
         .collect()
+}
+
+/// [`query_pairs`] of a received query: a raw `+` is a space there
+/// (`application/x-www-form-urlencoded`, as servers decode queries).
+pub fn received_query_pairs(query: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
+    query_pairs(&query.replace('+', "%20"))
 }
 
 /// Encodes decoded pairs and sorts them by encoded key, then encoded value.
@@ -750,7 +756,8 @@ pub fn received_signature(
 ) -> String {
     let (path, query) = req.target.split_once('?').unwrap_or((&req.target, ""));
     let uri = canonical_uri(path, settings.normalize_path, settings.double_encode_path);
-    let mut pairs = query_pairs(query);
+    // A server reads a raw `+` in the query it receives as a space.
+    let mut pairs = received_query_pairs(query);
     if claimed.presigned {
         pairs.retain(|(k, _)| {
             k != b"X-Amz-Signature" && (settings.token_signed || k != b"X-Amz-Security-Token")

@@ -115,6 +115,10 @@ pub struct ForgedPolicy {
     pub region: Option<String>,
     pub service: Option<String>,
     pub settings: Option<u8>,
+    /// SigV2 accepted, with this maximum lifetime.
+    pub sigv2: Option<u32>,
+    pub allow_unsigned_payload: Option<bool>,
+    pub allow_streaming: Option<bool>,
 }
 
 /// A forged request: everything from the fuzzer, no secret.
@@ -409,18 +413,32 @@ pub fn verify_arbitrary(data: &[u8]) {
             let Ok(now) = SigningTime::from_unix_seconds(now) else {
                 return;
             };
-            let mut policy = Policy::new(now);
+            // The server is the service the policy names, else the one the
+            // forged scope names (the likeliest to pass the scope checks).
+            let service = forged
+                .policy
+                .service
+                .clone()
+                .or_else(|| forged.auth.as_ref().map(|a| a.service.clone()))
+                .unwrap_or_else(|| "s3".into());
+            let mut policy = Policy::new(now, &service);
             if let Some(s) = forged.policy.max_skew {
                 policy = policy.max_skew(u32::from(s));
             }
             if let Some(r) = &forged.policy.region {
                 policy = policy.region(r);
             }
-            if let Some(s) = &forged.policy.service {
-                policy = policy.service(s);
-            }
             if let Some(bits) = forged.policy.settings {
                 policy = policy.settings(settings_from(bits));
+            }
+            if let Some(lifetime) = forged.policy.sigv2 {
+                policy = policy.sigv2(lifetime);
+            }
+            if let Some(allow) = forged.policy.allow_unsigned_payload {
+                policy = policy.allow_unsigned_payload(allow);
+            }
+            if let Some(allow) = forged.policy.allow_streaming {
+                policy = policy.allow_streaming(allow);
             }
             let _ = check_verdict(&received, payload, &policy);
         }
@@ -429,6 +447,8 @@ pub fn verify_arbitrary(data: &[u8]) {
             // the first 8 bytes are the clock.
             let now = i64::from(reader.u32()) + 1_420_070_400;
             let skew = reader.u16();
+            let service = ["s3", "service", "sqs", "s3express"][usize::from(reader.u8() % 4)];
+            let sigv2 = reader.u8() % 2 == 0;
             let text = String::from_utf8_lossy(reader.rest().take_rest()).into_owned();
             let mut lines = text.split('\n');
             let method = lines.next().unwrap_or_default().to_string();
@@ -447,11 +467,11 @@ pub fn verify_arbitrary(data: &[u8]) {
             let Ok(now) = SigningTime::from_unix_seconds(now) else {
                 return;
             };
-            let _ = check_verdict(
-                &received,
-                Payload::Body(b""),
-                &Policy::new(now).max_skew(u32::from(skew)),
-            );
+            let mut policy = Policy::new(now, service).max_skew(u32::from(skew));
+            if sigv2 {
+                policy = policy.sigv2(u32::from(skew));
+            }
+            let _ = check_verdict(&received, Payload::Body(b""), &policy);
         }
         _ => genuine_then_mutated(reader),
     }
@@ -527,7 +547,12 @@ fn genuine_then_mutated(mut reader: Reader<'_>) {
     let Ok(now) = SigningTime::from_unix_seconds(now) else {
         return;
     };
-    let mut policy = Policy::new(now).max_skew(skew);
+    // Every body declaration the signer makes is accepted: the policy's
+    // own refusals are tested elsewhere.
+    let mut policy = Policy::new(now, &case.service)
+        .max_skew(skew)
+        .allow_unsigned_payload(true)
+        .allow_streaming(true);
     if let Some(s) = policy_settings {
         policy = policy.settings(s);
     }
@@ -739,14 +764,35 @@ fn check_verdict(
         "accepted an unknown access key: {}",
         describe()
     );
-    let settings = policy
-        .settings
-        .unwrap_or_else(|| SigningSettings::for_service(&claimed.service));
+    let settings = policy.settings;
     let rs = ref_settings(&settings);
     let line = match header("x-amz-content-sha256") {
-        Some(declared) if !presigned => declared,
-        _ => payload_line(&payload),
+        Some(declared) => declared,
+        // S3 presigning never signs the body.
+        // S3 presigning never signs the body (awsig also accepts a URL
+        // signed over the body the server passes: `Checked`).
+        None if presigned
+            && settings.presign_unsigned_payload
+            && verified.payload == verify::PayloadCoverage::Unsigned =>
+        {
+            "UNSIGNED-PAYLOAD".into()
+        }
+        None => payload_line(&payload),
     };
+    // Every x-amz-* header is signed (the token may go unsigned).
+    for (name, _) in &received.headers {
+        let lower = name.to_ascii_lowercase();
+        assert!(
+            !lower.starts_with("x-amz-")
+                || lower == "x-amz-security-token"
+                || claimed
+                    .signed_headers
+                    .iter()
+                    .any(|s| s.eq_ignore_ascii_case(name)),
+            "accepted an unsigned {name} header: {}",
+            describe()
+        );
+    }
     let rreq = r::RefRequest {
         method: received.method.clone(),
         target: received.target.clone(),
@@ -802,9 +848,7 @@ fn check_verdict(
     if let Some(r) = policy.region {
         assert_eq!(claimed.region, r);
     }
-    if let Some(s) = policy.service {
-        assert_eq!(claimed.service, s);
-    }
+    assert_eq!(claimed.service, policy.service);
     ACCEPTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }

@@ -113,34 +113,53 @@ pub(crate) struct NameList<'a> {
     pub(crate) sep: &'static str,
 }
 
-impl<'a> NameList<'a> {
-    pub(crate) fn names(self) -> impl Iterator<Item = &'a str> + 'a {
-        let sep = self.sep;
-        let raw = self.raw;
-        // `%3B` may come in lowercase hex too.
-        let mut rest = Some(raw);
-        core::iter::from_fn(move || {
-            let s = rest?;
-            let at = if sep == ";" {
-                s.find(';').map(|i| (i, 1))
-            } else {
-                s.as_bytes()
-                    .windows(3)
-                    .position(|w| w.eq_ignore_ascii_case(b"%3B"))
-                    .map(|i| (i, 3))
-                    .or_else(|| s.find(';').map(|i| (i, 1)))
-            };
-            match at {
-                Some((i, len)) => {
-                    rest = s.get(i + len..);
-                    s.get(..i)
+/// The names of a [`NameList`], in order.
+#[derive(Clone)]
+pub(crate) struct Names<'a> {
+    rest: Option<&'a str>,
+    sep: &'static str,
+}
+
+impl<'a> Iterator for Names<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        let at = if self.sep == ";" {
+            s.find(';').map(|i| (i, 1))
+        } else {
+            // `%3B` (any hex case) or `;`, whichever comes first: one scan.
+            let b = s.as_bytes();
+            b.iter().enumerate().find_map(|(i, &c)| match c {
+                b';' => Some((i, 1)),
+                b'%' if b
+                    .get(i.saturating_add(1)..i.saturating_add(3))
+                    .is_some_and(|h| h.eq_ignore_ascii_case(b"3B")) =>
+                {
+                    Some((i, 3))
                 }
-                None => {
-                    rest = None;
-                    Some(s)
-                }
+                _ => None,
+            })
+        };
+        match at {
+            Some((i, len)) => {
+                self.rest = s.get(i.saturating_add(len)..);
+                s.get(..i)
             }
-        })
+            None => {
+                self.rest = None;
+                Some(s)
+            }
+        }
+    }
+}
+
+impl<'a> NameList<'a> {
+    pub(crate) fn names(self) -> Names<'a> {
+        Names {
+            rest: Some(self.raw),
+            sep: self.sep,
+        }
     }
 
     /// The bytes of a listed name: percent-decoded when the list came in a
@@ -251,6 +270,11 @@ impl<'a> Headers<'a> {
         if self.user.len() + self.added_len > usize::from(u8::MAX) {
             return;
         }
+        // Membership in a received list is tested name by name here: only
+        // for few headers (more go through the merge in `sorted`).
+        if self.only.is_some() && self.user.len() > SORTED_HEADERS {
+            return;
+        }
         let mut n = 0;
         for i in 0..self.user.len() + self.added_len {
             // `i` < 255, checked above.
@@ -311,32 +335,46 @@ impl<'a> Headers<'a> {
         set
     }
 
+    /// The headers to sort: when verifying, all the request's (the
+    /// received list is merged in as they come out sorted).
     fn items(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
         self.user
             .iter()
             .copied()
-            .filter(|(name, _)| match &self.only {
-                Some(list) => list.contains(name),
-                None => is_signed(name),
-            })
+            .filter(|(name, _)| self.only.is_some() || is_signed(name))
             .chain(self.added.iter().take(self.added_len).copied())
     }
 
     fn sorted(&self, mut f: impl FnMut((&'a str, &'a str))) {
-        match self.order_len {
-            Some(n) => self
-                .order
+        if let Some(n) = self.order_len {
+            self.order
                 .get(..usize::from(n))
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|&i| self.item(i))
-                .for_each(f),
-            None => for_each_sorted(
+                .for_each(f);
+            return;
+        }
+        let Some(list) = self.only else {
+            for_each_sorted(
                 &|visit| self.items().for_each(&mut *visit),
                 &|a: &(&str, &str), b: &(&str, &str)| cmp_names(a.0, b.0),
                 &mut f,
-            ),
-        }
+            );
+            return;
+        };
+        // Both sorted by name: one merge keeps the listed ones, in
+        // O(n log n) for any number of headers.
+        let mut merge = ListMerge::new(list);
+        for_each_sorted(
+            &|visit| self.items().for_each(&mut *visit),
+            &|a: &(&str, &str), b: &(&str, &str)| cmp_names(a.0, b.0),
+            &mut |h: (&'a str, &'a str)| {
+                if merge.listed(h.0) == Some(true) {
+                    f(h);
+                }
+            },
+        );
     }
 
     /// Writes `name:value\n` per signed name, values of repeated names joined
@@ -390,6 +428,58 @@ impl<'a> Headers<'a> {
             }
             prev = Some(name);
         });
+    }
+}
+
+/// Walks a received `SignedHeaders` list (sorted, unique: checked) beside
+/// header names that come in sorted order.
+pub(crate) struct ListMerge<'a> {
+    list: NameList<'a>,
+    names: core::iter::Peekable<Names<'a>>,
+    /// Whether the list's current name was seen among the headers.
+    matched: bool,
+}
+
+impl<'a> ListMerge<'a> {
+    pub(crate) fn new(list: NameList<'a>) -> Self {
+        Self {
+            list,
+            names: list.names().peekable(),
+            matched: false,
+        }
+    }
+
+    /// For the next header name (in sorted order): `Some(true)` when it is
+    /// listed, `Some(false)` when it is not, `None` when a listed name
+    /// before it was never seen (a signed header is missing).
+    pub(crate) fn listed(&mut self, name: &str) -> Option<bool> {
+        while let Some(&listed) = self.names.peek() {
+            let order = self
+                .list
+                .bytes_of(listed)
+                .cmp(name.bytes().map(|b| b.to_ascii_lowercase()));
+            match order {
+                Ordering::Equal => {
+                    self.matched = true;
+                    return Some(true);
+                }
+                Ordering::Greater => return Some(false),
+                Ordering::Less if self.matched => {
+                    self.names.next();
+                    self.matched = false;
+                }
+                Ordering::Less => return None,
+            }
+        }
+        Some(false)
+    }
+
+    /// Whether every listed name was seen.
+    pub(crate) fn complete(mut self) -> bool {
+        match self.names.next() {
+            None => true,
+            Some(_) => self.matched && self.names.next().is_none(),
+        }
     }
 }
 

@@ -14,7 +14,9 @@ use core::cmp::Ordering;
 
 use crate::Error;
 use crate::canonical::query::{self, Param, decoded_eq, decoded_eq_ignore_case};
-use crate::encode::{cmp_canonical, decodes_to_utf8, hex_value, is_unreserved, reencode_into};
+use crate::encode::{
+    Plus, cmp_canonical, decodes_to_utf8, hex_value, is_unreserved, reencode_into_as,
+};
 use crate::scan::{self, NeedsEncoding};
 use crate::sink::Sink;
 
@@ -54,6 +56,9 @@ pub(crate) struct Params<'a, 's> {
     len: usize,
     /// Too many parameters (or too long a query) for `spans`.
     spilled: bool,
+    /// What a raw `+` stands for: a literal when signing, a space when
+    /// verifying a received query.
+    plus: Plus,
 }
 
 impl<'a, 's> Params<'a, 's> {
@@ -67,6 +72,18 @@ impl<'a, 's> Params<'a, 's> {
     ) -> Result<Self, Error> {
         let mut params = Self::new(query, spans);
         params.read(offset, refused)?;
+        Ok(params)
+    }
+
+    /// [`Params::parse`] of a received query, whose raw `+` are spaces.
+    pub(crate) fn parse_received(
+        query: &'a str,
+        spans: &'s mut Spans,
+        offset: usize,
+    ) -> Result<Self, Error> {
+        let mut params = Self::new(query, spans);
+        params.plus = Plus::Space;
+        params.read(offset, &[])?;
         Ok(params)
     }
 
@@ -87,6 +104,7 @@ impl<'a, 's> Params<'a, 's> {
             spans,
             len: 0,
             spilled: query.len() > usize::from(u16::MAX),
+            plus: Plus::Literal,
         }
     }
 
@@ -227,11 +245,11 @@ impl<'a, 's> Params<'a, 's> {
     /// Sorts the parameters by encoded key, then encoded value (equal pairs
     /// are the same bytes, so their order does not show).
     fn sort(&mut self) {
-        let query = self.query;
+        let (query, plus) = (self.query, self.plus);
         self.spans
             .get_mut(..self.len)
             .unwrap_or_default()
-            .sort_unstable_by(|a, b| cmp(query, a, b));
+            .sort_unstable_by(|a, b| cmp(query, a, b, plus));
     }
 
     /// Writes the canonical query string: these parameters with `added`
@@ -239,7 +257,7 @@ impl<'a, 's> Params<'a, 's> {
     /// leaving out the parameters whose decoded key is one of `skip`.
     pub(crate) fn write<S: Sink>(&self, sink: &mut S, added: &[Param<'_>], skip: &[&str]) {
         if self.spilled {
-            query::write(sink, self.query, added, skip);
+            query::write(sink, self.query, added, skip, self.plus);
             return;
         }
         debug_assert!(added.is_sorted_by(|a, b| a.key_cmp(b) == Ordering::Less));
@@ -256,7 +274,8 @@ impl<'a, 's> Params<'a, 's> {
             if !skip.is_empty() && skip.iter().any(|s| decoded_eq(key, s)) {
                 continue;
             }
-            while let Some(p) = added.next_if(|p| p.key_before(key, span.plain & KEY_PLAIN != 0)) {
+            let plain = span.plain & KEY_PLAIN != 0;
+            while let Some(p) = added.next_if(|p| p.key_before(key, plain, self.plus)) {
                 p.write_after(sink, first);
                 first = false;
             }
@@ -277,9 +296,14 @@ impl<'a, 's> Params<'a, 's> {
                 continue;
             }
             sep(sink, &mut first);
-            write_component(sink, key, span.plain & KEY_PLAIN != 0);
+            write_component(sink, key, span.plain & KEY_PLAIN != 0, self.plus);
             sink.put(b"=");
-            write_component(sink, self.value(span), span.plain & VALUE_PLAIN != 0);
+            write_component(
+                sink,
+                self.value(span),
+                span.plain & VALUE_PLAIN != 0,
+                self.plus,
+            );
         }
         for p in added {
             p.write_after(sink, first);
@@ -351,13 +375,14 @@ fn value<'a>(query: &'a str, s: &Span) -> &'a str {
 }
 
 /// Canonical order: by encoded key, then encoded value.
-fn cmp(query: &str, a: &Span, b: &Span) -> Ordering {
+fn cmp(query: &str, a: &Span, b: &Span, plus: Plus) -> Ordering {
     let plain = |s: &Span, bit: u8| s.plain & bit != 0;
     cmp_canonical(
         key(query, a),
         plain(a, KEY_PLAIN),
         key(query, b),
         plain(b, KEY_PLAIN),
+        plus,
     )
     .then_with(|| {
         cmp_canonical(
@@ -365,16 +390,17 @@ fn cmp(query: &str, a: &Span, b: &Span) -> Ordering {
             plain(a, VALUE_PLAIN),
             value(query, b),
             plain(b, VALUE_PLAIN),
+            plus,
         )
     })
 }
 
 #[inline]
-fn write_component<S: Sink>(sink: &mut S, raw: &str, plain: bool) {
+fn write_component<S: Sink>(sink: &mut S, raw: &str, plain: bool, plus: Plus) {
     if plain {
         sink.put_str(raw);
     } else {
-        reencode_into(sink, raw);
+        reencode_into_as(sink, raw, plus);
     }
 }
 
@@ -391,7 +417,7 @@ mod tests {
         params.write(&mut fast, &[], &[]);
         query::check(q, 0, &[]).unwrap();
         let mut generic: Vec<u8> = Vec::new();
-        query::write(&mut generic, q, &[], &[]);
+        query::write(&mut generic, q, &[], &[], Plus::Literal);
         assert_eq!(fast, generic, "{q}");
         String::from_utf8(fast).unwrap()
     }
@@ -451,7 +477,7 @@ mod tests {
 
     fn generic_write(q: &str, added: &[Param<'_>], skip: &[&str]) -> Vec<u8> {
         let mut v: Vec<u8> = Vec::new();
-        query::write(&mut v, q, added, skip);
+        query::write(&mut v, q, added, skip, Plus::Literal);
         v
     }
 

@@ -15,8 +15,8 @@ use crate::Error;
 use crate::encode::{check_escapes, encode_into};
 use crate::sink::Sink;
 
-/// Segments kept on the stack while removing dot segments; longer paths
-/// with dot segments fall back to a scan that needs no memory.
+/// Segments handled at once on the stack while removing dot segments;
+/// longer paths are split in halves (see `for_each_kept_segment`).
 const STACK_SEGMENTS: usize = 128;
 
 /// Checks the path for the chosen encoding: when it is encoded only once, its
@@ -71,55 +71,76 @@ fn is_dot_segment(seg: &str) -> bool {
 
 /// Calls `f` with each segment that survives dot-segment removal and the
 /// collapsing of empty segments, in order.
+///
+/// Read from the right, the rule needs one counter: a `..` removes the
+/// nearest kept segment to its left, so walking right to left, each `..`
+/// adds one pending removal and each other segment is removed while
+/// removals are pending. Segments come out reversed that way; to emit them
+/// in order with no memory but the stack, a long path is cut in two
+/// halves: the pending count at the cut is one right-to-left pass over the
+/// right half, then the left half and the right half are emitted in turn.
+/// O(n log n) for any path, O(log n) stack; paths of up to
+/// `STACK_SEGMENTS` segments take a single pass.
 fn for_each_kept_segment<'a>(path: &'a str, mut f: impl FnMut(&'a str)) {
     if !path.split('/').any(is_dot_segment) {
         path.split('/').filter(|s| !s.is_empty()).for_each(f);
         return;
     }
-    // A stack of kept segments: `..` pops, at the root it does nothing.
-    let mut stack = [""; STACK_SEGMENTS];
-    let mut n = 0usize;
-    let mut fits = true;
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => n = n.saturating_sub(1),
-            _ => match stack.get_mut(n) {
-                Some(slot) => {
-                    *slot = seg;
-                    n += 1;
-                }
-                None => {
-                    fits = false;
-                    break;
-                }
-            },
-        }
-    }
-    if fits {
-        stack.iter().take(n).for_each(|&s| f(s));
+    emit_kept(path, 0, &mut f);
+}
+
+/// The removals still pending to the left of `part`, entering it from its
+/// right end with `pending`.
+fn pending_before(part: &str, pending: usize) -> usize {
+    part.rsplit('/').fold(pending, |pending, seg| match seg {
+        "" | "." => pending,
+        ".." => pending.saturating_add(1),
+        _ => pending.saturating_sub(1),
+    })
+}
+
+/// Emits the kept segments of `part` (a run of `/`-led segments), in order,
+/// given the removals `pending` at its right end.
+fn emit_kept<'a>(part: &'a str, pending: usize, f: &mut dyn FnMut(&'a str)) {
+    let slashes = part.bytes().filter(|&b| b == b'/').count();
+    if slashes > STACK_SEGMENTS
+        && let Some(cut) = middle_slash(part)
+    {
+        let (left, right) = part.split_at(cut);
+        emit_kept(left, pending_before(right, pending), f);
+        emit_kept(right, pending, f);
         return;
     }
-    // Too deep for the stack: a segment is removed iff some later prefix
-    // holds more `..` than kept segments after it.
-    let mut rest = path.split('/');
-    while let Some(seg) = rest.next() {
-        if seg.is_empty() || is_dot_segment(seg) {
-            continue;
-        }
-        let mut depth = 0i64;
-        let removed = rest.clone().any(|later| {
-            match later {
-                "" | "." => {}
-                ".." => depth += 1,
-                _ => depth -= 1,
+    // Short enough: kept or not, right to left, on the stack; then in order.
+    let mut kept = [""; STACK_SEGMENTS + 1];
+    let mut n = 0usize;
+    let mut pending = pending;
+    for seg in part.rsplit('/') {
+        match seg {
+            "" | "." => {}
+            ".." => pending = pending.saturating_add(1),
+            _ if pending > 0 => pending -= 1,
+            _ => {
+                if let Some(slot) = kept.get_mut(n) {
+                    *slot = seg;
+                    n = n.saturating_add(1);
+                }
             }
-            depth >= 1
-        });
-        if !removed {
-            f(seg);
         }
     }
+    kept.iter().take(n).rev().for_each(|&s| f(s));
+}
+
+/// A `/` near the middle of `part`, after its first byte.
+fn middle_slash(part: &str) -> Option<usize> {
+    let half = part.len() / 2;
+    let after = part
+        .get(half..)
+        .and_then(|rest| rest.find('/'))
+        .map(|i| half.saturating_add(i));
+    after
+        .filter(|&i| i > 0)
+        .or_else(|| part.rfind('/').filter(|&i| i > 0))
 }
 
 #[cfg(test)]

@@ -86,6 +86,11 @@ enum Line {
 pub const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 impl PayloadHash {
+    /// `UNSIGNED-PAYLOAD`.
+    pub(crate) const fn unsigned() -> Self {
+        Self(Line::Literal("UNSIGNED-PAYLOAD"))
+    }
+
     /// Computes the payload line of `payload`.
     ///
     /// # Errors

@@ -14,7 +14,7 @@
 use core::cmp::Ordering;
 
 use crate::canonical::headers::Headers;
-use crate::encode::{Decoded, cmp_canonical, encode_into, is_plain, reencode_into};
+use crate::encode::{Decoded, Plus, cmp_canonical, encode_into, is_plain, reencode_into_as};
 use crate::sink::Sink;
 use crate::sort::for_each_sorted;
 
@@ -96,6 +96,8 @@ pub(crate) enum Value<'a> {
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Param<'a> {
     key: &'a str,
+    /// What a raw `+` in the key or a raw value stands for.
+    plus: Plus,
     key_plain: bool,
     value: Value<'a>,
     value_plain: bool,
@@ -105,10 +107,11 @@ pub(crate) struct Param<'a> {
 }
 
 impl<'a> Param<'a> {
-    /// A parameter as sent in the target.
-    pub(crate) fn raw(key: &'a str, value: &'a str) -> Self {
+    /// A parameter as sent in the target, a raw `+` read as `plus` says.
+    pub(crate) fn raw_as(key: &'a str, value: &'a str, plus: Plus) -> Self {
         Self {
             key,
+            plus,
             key_plain: is_plain(key),
             value: Value::Raw(value),
             value_plain: is_plain(value),
@@ -120,6 +123,7 @@ impl<'a> Param<'a> {
     pub(crate) fn added(key: &'static str, value: Value<'a>) -> Self {
         Self {
             key,
+            plus: Plus::Literal,
             key_plain: true,
             value,
             value_plain: false,
@@ -160,19 +164,31 @@ impl<'a> Param<'a> {
 
     /// Orders added parameters by key.
     pub(crate) fn key_cmp(&self, other: &Self) -> Ordering {
-        cmp_canonical(self.key, self.key_plain, other.key, other.key_plain)
+        cmp_canonical(
+            self.key,
+            self.key_plain,
+            other.key,
+            other.key_plain,
+            self.plus,
+        )
     }
 
     /// Whether this parameter's key sorts before the raw `key`.
-    pub(crate) fn key_before(&self, key: &str, plain: bool) -> bool {
-        cmp_canonical(self.key, self.key_plain, key, plain) == Ordering::Less
+    pub(crate) fn key_before(&self, key: &str, plain: bool, plus: Plus) -> bool {
+        cmp_canonical(self.key, self.key_plain, key, plain, plus) == Ordering::Less
     }
 
     fn cmp(&self, other: &Self) -> Ordering {
-        cmp_canonical(self.key, self.key_plain, other.key, other.key_plain).then_with(|| {
+        // Added parameters are plain, so the raw one's `plus` decides.
+        let plus = if self.plus == Plus::Space {
+            self.plus
+        } else {
+            other.plus
+        };
+        cmp_canonical(self.key, self.key_plain, other.key, other.key_plain, plus).then_with(|| {
             match (self.value, other.value) {
                 (Value::Raw(a), Value::Raw(b)) => {
-                    cmp_canonical(a, self.value_plain, b, other.value_plain)
+                    cmp_canonical(a, self.value_plain, b, other.value_plain, plus)
                 }
                 // Added keys are unique and never equal a key of the request
                 // (checked), so their values are never compared.
@@ -184,7 +200,12 @@ impl<'a> Param<'a> {
     /// SigV2 order: by the decoded key (then the decoded value), in byte
     /// order, as the Query API documentation and botocore sort.
     fn cmp_decoded(&self, other: &Self) -> Ordering {
-        let decoded = |s: &'a str| Decoded::new(s.as_bytes());
+        let plus = if self.plus == Plus::Space {
+            self.plus
+        } else {
+            other.plus
+        };
+        let decoded = |s: &'a str| Decoded::new_as(s.as_bytes(), plus);
         decoded(self.key)
             .cmp(decoded(other.key))
             .then_with(|| match (self.value, other.value) {
@@ -197,7 +218,7 @@ impl<'a> Param<'a> {
         if self.key_plain {
             sink.put_str(self.key);
         } else {
-            reencode_into(sink, self.key);
+            reencode_into_as(sink, self.key, self.plus);
         }
         sink.put(b"=");
         self.write_value(sink);
@@ -208,7 +229,7 @@ impl<'a> Param<'a> {
         match self.value {
             Value::Empty => {}
             Value::Raw(raw) if self.value_plain => sink.put_str(raw),
-            Value::Raw(raw) => reencode_into(sink, raw),
+            Value::Raw(raw) => reencode_into_as(sink, raw, self.plus),
             Value::Text(text) => encode_into(sink, text.as_bytes(), false),
             Value::Unreserved(text) => {
                 debug_assert!(is_plain(text), "{text}");
@@ -246,8 +267,14 @@ pub(crate) enum Order {
 
 /// Writes the canonical query string of `query` (as sent, checked) with the
 /// `added` parameters merged into the sort.
-pub(crate) fn write<S: Sink>(sink: &mut S, query: &str, added: &[Param<'_>], skip: &[&str]) {
-    write_ordered(sink, query, added, Order::Encoded, skip);
+pub(crate) fn write<S: Sink>(
+    sink: &mut S,
+    query: &str,
+    added: &[Param<'_>],
+    skip: &[&str],
+    plus: Plus,
+) {
+    write_ordered(sink, query, added, Order::Encoded, skip, plus);
 }
 
 /// [`write`] with a choice of order. Parameters whose decoded key is one of
@@ -258,13 +285,14 @@ pub(crate) fn write_ordered<S: Sink>(
     added: &[Param<'_>],
     order: Order,
     skip: &[&str],
+    plus: Plus,
 ) {
     let mut first = true;
     for_each_sorted(
         &|visit| {
             raw_params(query)
                 .filter(|(k, _)| !skip.iter().any(|s| decoded_eq(k, s)))
-                .map(|(k, v)| Param::raw(k, v))
+                .map(|(k, v)| Param::raw_as(k, v, plus))
                 .chain(added.iter().copied())
                 .for_each(&mut *visit);
         },
@@ -289,7 +317,7 @@ mod tests {
     fn canon(q: &str) -> String {
         check(q, 0, &[]).unwrap();
         let mut v: Vec<u8> = Vec::new();
-        write(&mut v, q, &[], &[]);
+        write(&mut v, q, &[], &[], Plus::Literal);
         String::from_utf8(v).unwrap()
     }
 

@@ -477,7 +477,7 @@ pub fn presign_get<'o, K: Key>(
 ///
 /// // S3's check of the upload (whose body is not signed), a minute later:
 /// let lookup = |_: &str| Some(Secret::new("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", None));
-/// let policy = Policy::new(time.checked_add_seconds(60)?);
+/// let policy = Policy::new(time.checked_add_seconds(60)?, "s3");
 /// let sent = [("Host", "examplebucket.s3.amazonaws.com"), ("Content-Type", "image/png")];
 /// let upload = Request::new("PUT", target, &sent).with_payload(Payload::Unsigned);
 /// assert_eq!(verify::verify(&upload, &lookup, &policy)?.method, "PUT");

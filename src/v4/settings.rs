@@ -84,10 +84,10 @@ impl SigningSettings {
     }
 
     /// The rules for a service signing name: [`SigningSettings::s3`] for
-    /// `s3`, [`SigningSettings::new`] otherwise.
+    /// `s3` and `s3express`, [`SigningSettings::new`] otherwise.
     #[must_use]
     pub fn for_service(service: &str) -> Self {
-        if service == "s3" {
+        if service == "s3" || service == "s3express" {
             Self::s3()
         } else {
             Self::new()

@@ -28,7 +28,7 @@
 //! // ...and a server verifies, a minute later.
 //! let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
 //! let now = t.checked_add_seconds(60)?;
-//! let ok = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &Policy::new(now))?;
+//! let ok = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &Policy::new(now, "sqs"))?;
 //! assert_eq!(ok.access_key_id, "AKIDEXAMPLE");
 //! # Ok::<(), awsig::Error>(())
 //! ```
@@ -52,7 +52,7 @@
 //! }
 //!
 //! let lookup = |_: &str| None::<Secret<'static>>;
-//! let policy = Policy::new(SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?);
+//! let policy = Policy::new(SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?, "sqs");
 //! let headers = [("Host", "example.com")];
 //! let unsigned = verify::verify(&Request::new("GET", "/", &headers), &lookup, &policy);
 //! assert_eq!(unsigned.unwrap_err().rejection(), Some(Rejection::MissingAuthentication));
@@ -66,6 +66,7 @@
 mod chunked;
 mod claim;
 mod parse;
+mod policy;
 mod signature;
 mod sigv2;
 mod sigv4;
@@ -75,11 +76,11 @@ use core::fmt;
 pub use crate::ct::ct_eq;
 pub use crate::rejection::Rejection;
 pub use chunked::ChunkVerifier;
+pub use policy::{Limit, Limits, Policy};
 
 use crate::canonical::target::Target;
 use crate::ct::ct_eq_iter;
 use crate::encode::Decoded;
-use crate::v4::SigningSettings;
 use crate::{Error, Request, SigningTime};
 
 /// The secret (and, for temporary credentials, the session token) of an
@@ -117,9 +118,9 @@ impl<'s> Secret<'s> {
     /// let received = Request::new("GET", url.as_str(), &headers);
     ///
     /// let with_token = |_: &str| Some(Secret::new("secret", Some("token")));
-    /// assert!(verify::verify(&received, &with_token, &Policy::new(t)).is_ok());
+    /// assert!(verify::verify(&received, &with_token, &Policy::new(t, "sqs")).is_ok());
     /// let long_term = |_: &str| Some(Secret::new("secret", None)); // no token expected
-    /// let err = verify::verify(&received, &long_term, &Policy::new(t)).unwrap_err();
+    /// let err = verify::verify(&received, &long_term, &Policy::new(t, "sqs")).unwrap_err();
     /// assert_eq!(err.rejection(), Some(Rejection::SessionTokenMismatch));
     /// # Ok::<(), awsig::Error>(())
     /// ```
@@ -149,7 +150,7 @@ impl<'s> Secret<'s> {
     /// let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("GET", "/", &headers), 300, &Default::default(), &mut buf)?;
     ///
     /// let lookup = |_: &str| Some(Secret::v4a_public_key(x, y, None));
-    /// let verified = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &Policy::new(t))?;
+    /// let verified = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &Policy::new(t, "service"))?;
     /// assert_eq!(verified.region_set, Some("us-east-1%2Cus-west-2")); // as received, in the query
     /// # Ok::<(), awsig::Error>(())
     /// ```
@@ -196,8 +197,8 @@ impl fmt::Debug for Secret<'_> {
 /// }
 ///
 /// let keys = Keys(HashMap::from([("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")]));
-/// assert_eq!(verify::verify(&request, &keys, &Policy::new(t))?.access_key_id, "AKIDEXAMPLE");
-/// assert_eq!(verify::verify(&request, &Keys(HashMap::new()), &Policy::new(t)).unwrap_err().rejection(), Some(Rejection::UnknownAccessKey));
+/// assert_eq!(verify::verify(&request, &keys, &Policy::new(t, "service"))?.access_key_id, "AKIDEXAMPLE");
+/// assert_eq!(verify::verify(&request, &Keys(HashMap::new()), &Policy::new(t, "service")).unwrap_err().rejection(), Some(Rejection::UnknownAccessKey));
 /// # Ok::<(), awsig::Error>(())
 /// ```
 pub trait SecretLookup<'s> {
@@ -222,177 +223,6 @@ where
     }
 }
 
-/// What the server requires.
-///
-/// ```
-/// # use awsig::{Request, SigningTime};
-/// # use awsig::verify::{self, Policy, Rejection, Secret};
-/// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
-/// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
-/// # let headers = [
-/// #     ("Host", "example.amazonaws.com"),
-/// #     ("X-Amz-Date", "20150830T123600Z"),
-/// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
-/// # ];
-/// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
-/// let policy = Policy::new(t).region("us-east-1").service("service");
-/// assert_eq!((policy.max_skew, policy.region), (900, Some("us-east-1")));
-/// let verified = verify::verify(&request, &lookup, &policy)?;
-/// assert_eq!((verified.region, verified.service), (Some("us-east-1"), Some("service")));
-/// # Ok::<(), awsig::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug)]
-#[non_exhaustive]
-pub struct Policy<'p> {
-    /// The current time, from the caller's clock.
-    pub now: SigningTime,
-    /// Allowed clock difference, seconds (AWS: 15 minutes).
-    pub max_skew: u32,
-    /// The region requests must be scoped to, if enforced.
-    pub region: Option<&'p str>,
-    /// The service requests must be scoped to, if enforced.
-    pub service: Option<&'p str>,
-    /// Canonicalisation rules; `None` chooses by the scope's service
-    /// ([`SigningSettings::for_service`]: S3's rules for `s3`).
-    pub settings: Option<SigningSettings>,
-}
-
-impl<'p> Policy<'p> {
-    /// Verification at `now`, ±15 minutes, any region and service.
-    ///
-    /// ```
-    /// # use awsig::{Request, SigningTime};
-    /// # use awsig::verify::{self, Policy, Rejection, Secret};
-    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
-    /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
-    /// # let headers = [
-    /// #     ("Host", "example.amazonaws.com"),
-    /// #     ("X-Amz-Date", "20150830T123600Z"),
-    /// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
-    /// # ];
-    /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
-    /// // Signed at 12:36:00: accepted until 12:51:00, refused after.
-    /// let at = |seconds| t.checked_add_seconds(seconds).map(Policy::new);
-    /// assert!(verify::verify(&request, &lookup, &at(900)?).is_ok());
-    /// let err = verify::verify(&request, &lookup, &at(901)?).unwrap_err();
-    /// assert_eq!(err.rejection(), Some(Rejection::RequestTimeTooSkewed));
-    /// # Ok::<(), awsig::Error>(())
-    /// ```
-    #[must_use]
-    pub const fn new(now: SigningTime) -> Self {
-        Self {
-            now,
-            max_skew: 900,
-            region: None,
-            service: None,
-            settings: None,
-        }
-    }
-
-    /// With another allowed clock skew (seconds).
-    ///
-    /// ```
-    /// # use awsig::{Request, SigningTime};
-    /// # use awsig::verify::{self, Policy, Rejection, Secret};
-    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
-    /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
-    /// # let headers = [
-    /// #     ("Host", "example.amazonaws.com"),
-    /// #     ("X-Amz-Date", "20150830T123600Z"),
-    /// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
-    /// # ];
-    /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
-    /// let two_minutes_late = t.checked_add_seconds(120)?;
-    /// assert!(verify::verify(&request, &lookup, &Policy::new(two_minutes_late)).is_ok());
-    /// let strict = Policy::new(two_minutes_late).max_skew(60);
-    /// let err = verify::verify(&request, &lookup, &strict).unwrap_err();
-    /// assert_eq!(err.rejection(), Some(Rejection::RequestTimeTooSkewed));
-    /// # Ok::<(), awsig::Error>(())
-    /// ```
-    #[must_use]
-    pub const fn max_skew(mut self, seconds: u32) -> Self {
-        self.max_skew = seconds;
-        self
-    }
-
-    /// Requiring this region.
-    ///
-    /// ```
-    /// # use awsig::{Request, SigningTime};
-    /// # use awsig::verify::{self, Policy, Rejection, Secret};
-    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
-    /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
-    /// # let headers = [
-    /// #     ("Host", "example.amazonaws.com"),
-    /// #     ("X-Amz-Date", "20150830T123600Z"),
-    /// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
-    /// # ];
-    /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
-    /// // Signed for us-east-1 (its credential scope).
-    /// assert!(verify::verify(&request, &lookup, &Policy::new(t).region("us-east-1")).is_ok());
-    /// let err = verify::verify(&request, &lookup, &Policy::new(t).region("eu-west-1")).unwrap_err();
-    /// assert_eq!(err.rejection(), Some(Rejection::WrongRegion));
-    /// # Ok::<(), awsig::Error>(())
-    /// ```
-    #[must_use]
-    pub const fn region(mut self, region: &'p str) -> Self {
-        self.region = Some(region);
-        self
-    }
-
-    /// Requiring this service.
-    ///
-    /// ```
-    /// # use awsig::{Request, SigningTime};
-    /// # use awsig::verify::{self, Policy, Rejection, Secret};
-    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
-    /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
-    /// # let headers = [
-    /// #     ("Host", "example.amazonaws.com"),
-    /// #     ("X-Amz-Date", "20150830T123600Z"),
-    /// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
-    /// # ];
-    /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
-    /// // Signed for the service `service` (its credential scope).
-    /// assert!(verify::verify(&request, &lookup, &Policy::new(t).service("service")).is_ok());
-    /// let err = verify::verify(&request, &lookup, &Policy::new(t).service("s3")).unwrap_err();
-    /// assert_eq!(err.rejection(), Some(Rejection::WrongService));
-    /// # Ok::<(), awsig::Error>(())
-    /// ```
-    #[must_use]
-    pub const fn service(mut self, service: &'p str) -> Self {
-        self.service = Some(service);
-        self
-    }
-
-    /// With these canonicalisation rules.
-    ///
-    /// ```
-    /// use awsig::verify::{self, Policy, Rejection, Secret};
-    /// use awsig::{Credentials, Request, SigningTime, v4};
-    /// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
-    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
-    /// # let key = v4::SigningKey::derive(&creds, t, "us-east-1", "service")?;
-    /// # let headers = [("Host", "example.amazonaws.com")];
-    /// # let mut buf = [0u8; 1024];
-    /// # let lookup = |_: &str| Some(Secret::new("secret", None));
-    ///
-    /// // Clients of this service sign the path as sent, without normalising it.
-    /// let raw_paths = v4::SigningSettings::new().normalize_path(false);
-    /// let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("GET", "/a/../b", &headers), 300, &raw_paths, &mut buf)?;
-    /// let received = Request::new("GET", url.as_str(), &headers);
-    /// let err = verify::verify(&received, &lookup, &Policy::new(t)).unwrap_err(); // signs `/b`
-    /// assert_eq!(err.rejection(), Some(Rejection::SignatureMismatch));
-    /// assert!(verify::verify(&received, &lookup, &Policy::new(t).settings(raw_paths)).is_ok());
-    /// # Ok::<(), awsig::Error>(())
-    /// ```
-    #[must_use]
-    pub const fn settings(mut self, settings: SigningSettings) -> Self {
-        self.settings = Some(settings);
-        self
-    }
-}
-
 /// How the request was signed.
 ///
 /// ```
@@ -408,14 +238,14 @@ impl<'p> Policy<'p> {
 /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
 /// use awsig::verify::Scheme;
 ///
-/// assert_eq!(verify::verify(&request, &lookup, &Policy::new(t))?.scheme, Scheme::V4Header);
+/// assert_eq!(verify::verify(&request, &lookup, &Policy::new(t, "service"))?.scheme, Scheme::V4Header);
 /// // `get-vanilla`, presigned (aws-c-auth's test suite).
 /// let presigned = "/?X-Amz-Algorithm=AWS4-HMAC-SHA256\
 ///     &X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fservice%2Faws4_request\
 ///     &X-Amz-Date=20150830T123600Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600\
 ///     &X-Amz-Signature=e93c787ed7f371d5c6b165c1b38ede9550f4dce4144713e844b25b7192d3865d";
 /// let host = [("Host", "example.amazonaws.com")];
-/// assert_eq!(verify::verify(&Request::new("GET", presigned, &host), &lookup, &Policy::new(t))?.scheme, Scheme::V4Query);
+/// assert_eq!(verify::verify(&Request::new("GET", presigned, &host), &lookup, &Policy::new(t, "service"))?.scheme, Scheme::V4Query);
 /// # Ok::<(), awsig::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -442,7 +272,7 @@ pub enum Scheme {
 /// # let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("GET", "/?Action=ListQueues", &headers), 300, &v4::SigningSettings::new(), &mut buf)?;
 /// # let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("secret", None));
 /// let received = Request::new("GET", url.as_str(), &headers);
-/// let verified = verify::verify(&received, &lookup, &Policy::new(t.checked_add_seconds(60)?))?;
+/// let verified = verify::verify(&received, &lookup, &Policy::new(t.checked_add_seconds(60)?, "sqs"))?;
 /// assert_eq!(verified.scheme, verify::Scheme::V4Query);
 /// assert_eq!((verified.access_key_id, verified.region, verified.service), ("AKIDEXAMPLE", Some("us-east-1"), Some("sqs")));
 /// assert_eq!((verified.method, verified.path), ("GET", "/"));
@@ -479,6 +309,57 @@ pub struct Verified<'r> {
     pub signed_at: Option<SigningTime>,
     /// Until when it is valid (presigned `X-Amz-Date + X-Amz-Expires`, SigV2 `Expires`).
     pub expires_at: Option<SigningTime>,
+    /// What was established about the body, and what the server must
+    /// still do.
+    pub payload: PayloadCoverage<'r>,
+}
+
+/// What verification established about the body.
+///
+/// ```
+/// # use awsig::{Credentials, Request, SigningTime, v4};
+/// # use awsig::verify::{self, Policy, Secret};
+/// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+/// # let key = v4::SigningKey::derive(&creds, t, "us-east-1", "s3")?;
+/// # let lookup = |_: &str| Some(Secret::new("secret", None));
+/// use awsig::verify::PayloadCoverage;
+///
+/// // An S3 presigned URL signs no body: the server gets `Unsigned`.
+/// let headers = [("Host", "bucket.s3.amazonaws.com")];
+/// let mut buf = [0u8; 1024];
+/// let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("PUT", "/key", &headers), 300, &v4::SigningSettings::s3(), &mut buf)?;
+/// let verified = verify::verify(&Request::new("PUT", url.as_str(), &headers), &lookup, &Policy::new(t, "s3"))?;
+/// assert_eq!(verified.payload, PayloadCoverage::Unsigned);
+/// # Ok::<(), awsig::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayloadCoverage<'r> {
+    /// The body the server passed (or its hash) is the signed one.
+    Checked,
+    /// The request declares the body unsigned (`UNSIGNED-PAYLOAD`, an S3
+    /// presigned URL, a SigV2 query): it is not authenticated.
+    Unsigned,
+    /// aws-chunked with chunk signatures (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD`,
+    /// `-TRAILER` when `trailer`): nothing of the body is checked yet; the
+    /// server must verify every chunk (and the trailer) from
+    /// [`Verified::signature`], and refuse the upload unless the final
+    /// chunk arrived.
+    Chunked {
+        /// Whether a signed trailer follows the final chunk.
+        trailer: bool,
+    },
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`: aws-chunked framing without
+    /// signatures; the body is not authenticated.
+    UnsignedChunked,
+    /// The server passed no body ([`Payload::Unsigned`](crate::Payload::Unsigned)):
+    /// it must check that the body hashes to this signed SHA-256 (hex)
+    /// before acting on it.
+    Unread {
+        /// The signed hash, 64 lowercase hex digits.
+        sha256: &'r str,
+    },
 }
 
 impl<'r> Verified<'r> {
@@ -495,7 +376,7 @@ impl<'r> Verified<'r> {
     /// #     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
     /// # ];
     /// # let request = Request::new("GET", "/", &headers); // AWS's `get-vanilla`, as received
-    /// let verified = verify::verify(&request, &lookup, &Policy::new(t))?;
+    /// let verified = verify::verify(&request, &lookup, &Policy::new(t, "service"))?;
     /// assert_eq!(verified.signed_headers, "host;x-amz-date");
     /// assert!(verified.signed_header_names().eq(["host", "x-amz-date"]));
     /// # Ok::<(), awsig::Error>(())
@@ -535,7 +416,7 @@ impl<'r> Verified<'r> {
 ///     ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
 /// ];
 /// let lookup = |akid: &str| (akid == "AKIDEXAMPLE").then_some(Secret::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None));
-/// let policy = Policy::new(SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?);
+/// let policy = Policy::new(SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?, "service");
 /// assert_eq!(verify::verify(&Request::new("GET", "/", &headers), &lookup, &policy)?.access_key_id, "AKIDEXAMPLE");
 /// // The same headers on another request.
 /// let err = verify::verify(&Request::new("DELETE", "/", &headers), &lookup, &policy).unwrap_err();
@@ -551,6 +432,8 @@ pub fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     lookup: &L,
     policy: &Policy<'_>,
 ) -> Result<Verified<'r>, Error> {
+    policy::check_limits(&policy.limits, request.target, request.headers)
+        .map_err(Error::LimitExceeded)?;
     let target = Target::parse(request.target)?;
     let mut authorization = None;
     for &(name, value) in request.headers {
@@ -561,16 +444,27 @@ pub fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     let query_v4 = has_param(target.query, "X-Amz-Algorithm");
     let query_v2 =
         has_param(target.query, "Signature") || has_param(target.query, "SignatureVersion");
-    match (authorization, query_v4, query_v2) {
+    // Presigned parameters beside an `Authorization` header: which one is
+    // the request's authentication is ambiguous, so neither is (S3 refuses it).
+    let query_auth = query_v4
+        || PRESIGNED_PARAMS.iter().any(|p| has_param(target.query, p))
+        || (query_v2 && has_param(target.query, "AWSAccessKeyId"));
+    match (authorization, query_auth, query_v2) {
         (Some(_), true, _) => Err(Rejection::AmbiguousAuthentication.into()),
         (Some(value), false, _) => sigv4::verify_header(request, target, value, lookup, policy),
-        (None, true, _) => sigv4::verify_query(request, target, lookup, policy),
-        (None, false, true) => sigv2::verify(request, target, target.query, lookup, policy),
-        (None, false, false) => Err(Rejection::MissingAuthentication.into()),
+        (None, true, _) if query_v4 => sigv4::verify_query(request, target, lookup, policy),
+        (None, _, true) => sigv2::verify(request, target, target.query, false, lookup, policy),
+        (None, _, _) if query_auth => Err(Rejection::MissingAuthParameter.into()),
+        (None, _, _) => Err(Rejection::MissingAuthentication.into()),
     }
 }
 
-/// Verifies a SigV2 POST whose parameters are in the form body `form`.
+/// Parameters that only a presigned URL carries.
+const PRESIGNED_PARAMS: [&str; 3] = ["X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders"];
+
+/// Verifies a SigV2 POST whose parameters are in the form body `form`
+/// (`application/x-www-form-urlencoded`: a raw `+` is a space). The
+/// target must have no query: the signature covers only the form.
 ///
 /// ```
 /// use awsig::verify::{self, Policy, Rejection, Scheme, Secret};
@@ -584,10 +478,15 @@ pub fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
 /// let body = v2::sign_form(&creds, &request, "Action=SendMessage&MessageBody=hi", v2::Validity::Timestamp(t), v2::SignatureMethod::HmacSha256, &mut buf)?;
 ///
 /// let lookup = |_: &str| Some(Secret::new("secret", None));
-/// assert_eq!(verify::verify_v2_form(&request, body.as_str(), &lookup, &Policy::new(t))?.scheme, Scheme::V2Query);
+/// let policy = Policy::new(t, "sqs").sigv2(900); // SigV2 is off by default
+/// assert_eq!(verify::verify_v2_form(&request, body.as_str(), &lookup, &policy)?.scheme, Scheme::V2Query);
 /// let changed = body.as_str().replace("MessageBody=hi", "MessageBody=ho");
-/// let err = verify::verify_v2_form(&request, &changed, &lookup, &Policy::new(t)).unwrap_err();
+/// let err = verify::verify_v2_form(&request, &changed, &lookup, &policy).unwrap_err();
 /// assert_eq!(err.rejection(), Some(Rejection::SignatureMismatch));
+/// // A query beside the form is not signed: refused, whatever it says.
+/// let with_query = Request::new("POST", "/123456789012/queue?Action=DeleteQueue", &headers);
+/// let err = verify::verify_v2_form(&with_query, body.as_str(), &lookup, &policy).unwrap_err();
+/// assert_eq!(err.rejection(), Some(Rejection::UnsignedQuery));
 /// # Ok::<(), awsig::Error>(())
 /// ```
 ///
@@ -600,8 +499,16 @@ pub fn verify_v2_form<'r, 's, L: SecretLookup<'s> + ?Sized>(
     lookup: &L,
     policy: &Policy<'_>,
 ) -> Result<Verified<'r>, Error> {
+    policy::check_limits(&policy.limits, request.target, request.headers)
+        .map_err(Error::LimitExceeded)?;
+    policy::check_params(&policy.limits, form).map_err(Error::LimitExceeded)?;
     let target = Target::parse(request.target)?;
-    sigv2::verify(request, target, form, lookup, policy)
+    // The form is what is signed: a server that merges the query into the
+    // form's parameters would act on unsigned ones.
+    if !target.query.is_empty() {
+        return Err(Rejection::UnsignedQuery.into());
+    }
+    sigv2::verify(request, target, form, true, lookup, policy)
 }
 
 fn has_param(query: &str, name: &str) -> bool {

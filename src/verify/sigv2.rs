@@ -19,9 +19,10 @@ use crate::encode::Decoded;
 use crate::mac::HmacKey;
 use crate::v2::StringToSign;
 use crate::verify::{
-    Policy, Rejection, Scheme, SecretLookup, Verified, session_token_matches, single_param,
+    PayloadCoverage, Policy, Rejection, Scheme, SecretLookup, Verified, session_token_matches,
+    single_param,
 };
-use crate::{Error, Request, SigningTime};
+use crate::{Error, Payload, Request, SigningTime};
 
 /// What the request claims in its parameters.
 struct Claimed<'r> {
@@ -36,11 +37,14 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
     request: &Request<'r>,
     target: Target<'r>,
     params: &'r str,
+    is_form: bool,
     lookup: &L,
     policy: &Policy<'_>,
 ) -> Result<Verified<'r>, Error> {
+    let max_lifetime = policy.sigv2.ok_or(Rejection::SigV2NotAllowed)?;
     let claimed = parse_claim(params)?;
-    check_time_window(&claimed, policy)?;
+    check_time_window(&claimed, policy, max_lifetime)?;
+    let payload = payload_coverage(request, is_form, policy)?;
     let signature = decode_signature(claimed.signature)?;
     // The request is one the string to sign can be written of.
     check_method(request.method)?;
@@ -54,6 +58,7 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
         params,
         added: &[],
         skip: &["Signature"],
+        plus: crate::encode::Plus::Space,
     };
     if !ct_eq(&expected_signature(secret_key, &string_to_sign), &signature) {
         return Err(Rejection::SignatureMismatch.into());
@@ -70,7 +75,24 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
         signature: claimed.signature,
         signed_at: claimed.timestamp,
         expires_at: claimed.expires,
+        payload,
     })
+}
+
+/// A form POST signs its body (the parameters); a query signs none of the
+/// body, so one the server did not see empty is unauthenticated.
+fn payload_coverage<'r>(
+    request: &Request<'r>,
+    is_form: bool,
+    policy: &Policy<'_>,
+) -> Result<PayloadCoverage<'r>, Rejection> {
+    if is_form || matches!(request.payload, Payload::Body([])) {
+        return Ok(PayloadCoverage::Checked);
+    }
+    if !policy.allow_unsigned_payload {
+        return Err(Rejection::UnsignedPayloadNotAllowed);
+    }
+    Ok(PayloadCoverage::Unsigned)
 }
 
 /// Parses the SigV2 parameters, each at most once: `SignatureVersion=2`
@@ -112,14 +134,22 @@ fn time_param(params: &str, name: &str) -> Result<Option<SigningTime>, Rejection
 }
 
 /// A request carries either `Timestamp`, refused beyond the allowed clock
-/// skew (AWS: 15 minutes), or `Expires`, refused after it; not both.
-fn check_time_window(claimed: &Claimed<'_>, policy: &Policy<'_>) -> Result<(), Rejection> {
+/// skew (AWS: 15 minutes), or `Expires`, refused after it or further ahead
+/// than the policy's maximum lifetime; not both.
+fn check_time_window(
+    claimed: &Claimed<'_>,
+    policy: &Policy<'_>,
+    max_lifetime: u32,
+) -> Result<(), Rejection> {
     let now = policy.now.unix_seconds();
     match (claimed.timestamp, claimed.expires) {
-        (Some(t), None) if (now - t.unix_seconds()).abs() > i64::from(policy.max_skew) => {
+        (Some(t), None) if now.abs_diff(t.unix_seconds()) > u64::from(policy.max_skew) => {
             Err(Rejection::RequestTimeTooSkewed)
         }
         (None, Some(e)) if now > e.unix_seconds() => Err(Rejection::Expired),
+        (None, Some(e)) if e.unix_seconds().abs_diff(now) > u64::from(max_lifetime) => {
+            Err(Rejection::ExpiresTooFar)
+        }
         (Some(_), None) | (None, Some(_)) => Ok(()),
         _ => Err(Rejection::MalformedDate),
     }

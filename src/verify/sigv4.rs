@@ -12,7 +12,7 @@
 use super::claim::{Alg, Claimed, header_claim, query_claim};
 use super::signature::signature_matches;
 use crate::Payload;
-use crate::canonical::headers::Headers;
+use crate::canonical::headers::{Headers, ListMerge};
 use crate::canonical::params::{self, Params, Spans};
 use crate::canonical::path;
 use crate::canonical::payload::PayloadHash;
@@ -22,16 +22,19 @@ use crate::ct::ct_eq;
 use crate::v4::{SessionTokenMode, SigningSettings};
 use crate::verify::parse;
 use crate::verify::{
-    Policy, Rejection, Scheme, Secret, SecretLookup, Verified, session_token_matches, single_header,
+    PayloadCoverage, Policy, Rejection, Scheme, Secret, SecretLookup, Verified,
+    session_token_matches, single_header,
 };
 use crate::{Error, Request, SigningTime};
 
 /// What the server received: the request, its target, and the payload line
 /// its canonical request ends with.
+#[derive(Clone, Copy)]
 struct Received<'a, 'r> {
     request: &'a Request<'r>,
     target: Target<'r>,
     payload: PayloadHash,
+    coverage: PayloadCoverage<'r>,
 }
 
 pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
@@ -43,11 +46,12 @@ pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
 ) -> Result<Verified<'r>, Error> {
     let claimed = header_claim(request, authorization)?;
     check_skew(claimed.signed_at, policy)?;
-    let payload = declared_payload(request)?;
+    let (payload, coverage) = declared_payload(request, policy)?;
     let received = Received {
         request,
         target,
         payload,
+        coverage,
     };
     finish(&received, &claimed, lookup, policy)
 }
@@ -60,13 +64,12 @@ pub(crate) fn verify_query<'r, 's, L: SecretLookup<'s> + ?Sized>(
 ) -> Result<Verified<'r>, Error> {
     let (claimed, expires) = query_claim(target.query)?;
     check_validity_window(claimed.signed_at, expires, policy)?;
-    // A presigned URL declares nothing of its body: its canonical request
-    // ends with what the server knows of it (`UNSIGNED-PAYLOAD` if nothing).
-    let payload = PayloadHash::of(&request.payload)?;
+    let (payload, coverage) = presigned_payload(request, policy)?;
     let received = Received {
         request,
         target,
         payload,
+        coverage,
     };
     finish(&received, &claimed, lookup, policy)
 }
@@ -74,9 +77,8 @@ pub(crate) fn verify_query<'r, 's, L: SecretLookup<'s> + ?Sized>(
 /// A signed request is refused when its `X-Amz-Date` is more than the
 /// allowed skew (AWS: 15 minutes) before or after the server's clock.
 fn check_skew(signed_at: SigningTime, policy: &Policy<'_>) -> Result<(), Rejection> {
-    let skew = i64::from(policy.max_skew);
     let now = policy.now.unix_seconds();
-    if (now - signed_at.unix_seconds()).abs() > skew {
+    if now.abs_diff(signed_at.unix_seconds()) > u64::from(policy.max_skew) {
         return Err(Rejection::RequestTimeTooSkewed);
     }
     Ok(())
@@ -89,40 +91,129 @@ fn check_validity_window(
     expires: u32,
     policy: &Policy<'_>,
 ) -> Result<(), Rejection> {
-    let now = policy.now.unix_seconds();
-    let signed = signed_at.unix_seconds();
-    if now < signed - i64::from(policy.max_skew) {
+    // Times are within the years 1970..=9999: no sum below overflows.
+    let now = i128::from(policy.now.unix_seconds());
+    let signed = i128::from(signed_at.unix_seconds());
+    if now < signed - i128::from(policy.max_skew) {
         return Err(Rejection::NotYetValid);
     }
-    if now > signed + i64::from(expires) {
+    if now > signed + i128::from(expires) {
         return Err(Rejection::Expired);
     }
     Ok(())
 }
 
-/// The payload line of a header-signed request: `x-amz-content-sha256` as
-/// declared, or the hash of what the server knows of the body when the
-/// header is absent. A declared hash must match the body when the server
-/// knows it; a literal (`UNSIGNED-PAYLOAD`, `STREAMING-...`) stands for
-/// itself.
-fn declared_payload(request: &Request<'_>) -> Result<PayloadHash, Error> {
+/// Whether the server passed the body (or its hash).
+fn body_known(payload: &Payload<'_>) -> bool {
+    matches!(payload, Payload::Body(_) | Payload::Precomputed(_))
+}
+
+/// The payload line of a header-signed request and what it establishes:
+/// `x-amz-content-sha256` as declared, or, when the header is absent, what
+/// the server passed ([`server_payload`]). A declared hash must match the body
+/// when the server knows it (else the server must check it: `Unread`); a
+/// literal (`UNSIGNED-PAYLOAD`, `STREAMING-...`) stands for itself, if the
+/// policy accepts it.
+fn declared_payload<'r>(
+    request: &Request<'r>,
+    policy: &Policy<'_>,
+) -> Result<(PayloadHash, PayloadCoverage<'r>), Error> {
     let declared = single_header(request.headers, "x-amz-content-sha256")?;
-    Ok(match declared {
+    let known = body_known(&request.payload);
+    match declared {
         Some(d) if d.len() == 64 => {
             let declared = PayloadHash::of(&Payload::Precomputed(d))?;
-            match request.payload {
-                Payload::Body(_) | Payload::Precomputed(_) => {
-                    let actual = PayloadHash::of(&request.payload)?;
-                    if !ct_eq(actual.as_str().as_bytes(), d.as_bytes()) {
-                        return Err(Rejection::PayloadHashMismatch.into());
-                    }
-                    actual
-                }
-                _ => declared,
+            if !known {
+                return Ok((declared, PayloadCoverage::Unread { sha256: d }));
             }
+            let actual = PayloadHash::of(&request.payload)?;
+            if !ct_eq(actual.as_str().as_bytes(), d.as_bytes()) {
+                return Err(Rejection::PayloadHashMismatch.into());
+            }
+            Ok((actual, PayloadCoverage::Checked))
         }
-        Some(line) => PayloadHash::of(&Payload::from_line(line))?,
-        None => PayloadHash::of(&request.payload)?,
+        Some(line) => {
+            let payload = Payload::from_line(line);
+            let line = PayloadHash::of(&payload)?;
+            Ok((line, literal_coverage(&payload, policy)?))
+        }
+        None => server_payload(request, policy),
+    }
+}
+
+/// The payload line when the request declares none: the hash of the body
+/// the server passed, or the literal it passed for a body it did not read
+/// (`UNSIGNED-PAYLOAD`: a signature over an unsigned body), if the policy
+/// accepts it.
+fn server_payload<'r>(
+    request: &Request<'r>,
+    policy: &Policy<'_>,
+) -> Result<(PayloadHash, PayloadCoverage<'r>), Error> {
+    let line = PayloadHash::of(&request.payload)?;
+    if body_known(&request.payload) {
+        return Ok((line, PayloadCoverage::Checked));
+    }
+    Ok((line, literal_coverage(&request.payload, policy)?))
+}
+
+/// What a literal payload line establishes, if the policy accepts it.
+fn literal_coverage<'r>(
+    payload: &Payload<'_>,
+    policy: &Policy<'_>,
+) -> Result<PayloadCoverage<'r>, Rejection> {
+    let (coverage, unsigned, streaming) = match payload {
+        Payload::StreamingSigned => (PayloadCoverage::Chunked { trailer: false }, false, true),
+        Payload::StreamingSignedTrailer => {
+            (PayloadCoverage::Chunked { trailer: true }, false, true)
+        }
+        Payload::StreamingUnsignedTrailer => (PayloadCoverage::UnsignedChunked, true, true),
+        _ => (PayloadCoverage::Unsigned, true, false),
+    };
+    if unsigned && !policy.allow_unsigned_payload {
+        return Err(Rejection::UnsignedPayloadNotAllowed);
+    }
+    if streaming && !policy.allow_streaming {
+        return Err(Rejection::StreamingNotAllowed);
+    }
+    Ok(coverage)
+}
+
+/// The payload line of a presigned request: S3's are `UNSIGNED-PAYLOAD`
+/// (S3 presigning never signs the body) unless the request carries an
+/// `x-amz-content-sha256`; other services' cover what the server passed
+/// ([`server_payload`]).
+fn presigned_payload<'r>(
+    request: &Request<'r>,
+    policy: &Policy<'_>,
+) -> Result<(PayloadHash, PayloadCoverage<'r>), Error> {
+    if single_header(request.headers, "x-amz-content-sha256")?.is_some() {
+        return declared_payload(request, policy);
+    }
+    if policy.settings.presign_unsigned_payload && !body_known(&request.payload) {
+        let coverage = literal_coverage(&Payload::Unsigned, policy)?;
+        return Ok((PayloadHash::of(&Payload::Unsigned)?, coverage));
+    }
+    server_payload(request, policy)
+}
+
+/// An S3 presigned URL whose body the server knows may be signed over it
+/// (botocore and awsig sign a given payload hash) or, as S3 itself
+/// presigns, over `UNSIGNED-PAYLOAD`: the second try, when the first does
+/// not match and the policy accepts unsigned bodies.
+fn unsigned_retry<'a, 'r>(
+    received: &Received<'a, 'r>,
+    claimed: &Claimed<'_>,
+    policy: &Policy<'_>,
+) -> Option<Received<'a, 'r>> {
+    let retry = claimed.scheme == Scheme::V4Query
+        && policy.settings.presign_unsigned_payload
+        && policy.allow_unsigned_payload
+        && received.coverage == PayloadCoverage::Checked
+        && single_header(received.request.headers, "x-amz-content-sha256") == Ok(None);
+    retry.then(|| Received {
+        payload: PayloadHash::unsigned(),
+        coverage: PayloadCoverage::Unsigned,
+        ..*received
     })
 }
 
@@ -137,9 +228,7 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
     check_scope(claimed, policy)?;
     check_signed_headers(claimed, received.request.headers)?;
     check_signature_form(claimed)?;
-    let settings = policy
-        .settings
-        .unwrap_or_else(|| SigningSettings::for_service(claimed.credential.service));
+    let settings = policy.settings;
     let mut spans = params::SPANS;
     let params = check_request(received, &settings, &mut spans)?;
     let secret = find_secret(lookup, claimed)?;
@@ -158,10 +247,19 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         headers: &headers,
         payload: received.payload.as_str(),
     };
-    if !signature_matches(claimed, &secret, &canonical)? {
-        return Err(Rejection::SignatureMismatch.into());
+    if signature_matches(claimed, &secret, &canonical)? {
+        return Ok(verified(received, claimed));
     }
-    Ok(verified(received, claimed))
+    if let Some(retry) = unsigned_retry(received, claimed, policy) {
+        let canonical = CanonicalRequest {
+            payload: retry.payload.as_str(),
+            ..canonical
+        };
+        if signature_matches(claimed, &secret, &canonical)? {
+            return Ok(verified(&retry, claimed));
+        }
+    }
+    Err(Rejection::SignatureMismatch.into())
 }
 
 /// The credential scope `AKID/date/region/service/aws4_request`: its date
@@ -184,28 +282,57 @@ fn check_scope(claimed: &Claimed<'_>, policy: &Policy<'_>) -> Result<(), Rejecti
     if claimed.alg != Alg::V4 && claimed.region_set.is_none() {
         return Err(Rejection::MissingAuthParameter);
     }
-    if policy.service.is_some_and(|s| s != c.service) {
+    if policy.service != c.service {
         return Err(Rejection::WrongService);
     }
     Ok(())
 }
 
-/// `SignedHeaders` is well-formed (lowercase, sorted, `host` included) and
-/// every header it names is in the request, in any case.
+/// `SignedHeaders` is well-formed (lowercase, sorted, `host` included),
+/// every header it names is in the request (in any case), and every
+/// `x-amz-*` header of the request is among them: S3 refuses unsigned ones
+/// ("There were headers present in the request which were not signed"), as
+/// the IAM guide asks of every service. The one exception is
+/// `x-amz-security-token`, which some services take unsigned (the IAM
+/// guide, "Create a signed AWS API request") and which must match the
+/// access key's token anyway. Both lists are walked in sorted order:
+/// O(n log n) for any number of headers.
 fn check_signed_headers(claimed: &Claimed<'_>, headers: &[(&str, &str)]) -> Result<(), Rejection> {
     parse::signed_headers(claimed.signed_headers)?;
-    for name in claimed.signed_headers.names() {
-        let listed = || claimed.signed_headers.bytes_of(name);
-        let present = headers.iter().any(|(n, _)| {
-            listed()
-                .map(|b| b.to_ascii_lowercase())
-                .eq(n.bytes().map(|b| b.to_ascii_lowercase()))
-        });
-        if !present {
-            return Err(Rejection::SignedHeaderMissing);
-        }
+    let mut merge = ListMerge::new(claimed.signed_headers);
+    let mut result = Ok(());
+    crate::sort::for_each_sorted(
+        &|visit| headers.iter().map(|&(name, _)| name).for_each(&mut *visit),
+        &|a: &&str, b: &&str| cmp_lowercase(a, b),
+        &mut |name: &str| {
+            if result.is_err() {
+                return;
+            }
+            result = match merge.listed(name) {
+                None => Err(Rejection::SignedHeaderMissing),
+                Some(false) if is_unsigned_amz(name) => Err(Rejection::UnsignedAmzHeader),
+                Some(_) => Ok(()),
+            };
+        },
+    );
+    result?;
+    if !merge.complete() {
+        return Err(Rejection::SignedHeaderMissing);
     }
     Ok(())
+}
+
+/// An `x-amz-*` header that must not go unsigned.
+fn is_unsigned_amz(name: &str) -> bool {
+    name.get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
+        && !name.eq_ignore_ascii_case("x-amz-security-token")
+}
+
+fn cmp_lowercase(a: &str, b: &str) -> core::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
 }
 
 /// The signature is lowercase hex: 64 digits for SigV4's HMAC-SHA256, the
@@ -235,7 +362,7 @@ fn check_request<'q, 's>(
     check_method(received.request.method)?;
     path::check(received.target.path, settings.double_encode_path)?;
     let target = received.target;
-    let params = Params::parse(target.query, spans, target.query_offset, &[])?;
+    let params = Params::parse_received(target.query, spans, target.query_offset)?;
     Headers::check_received(received.request.headers)?;
     Ok(params)
 }
@@ -286,6 +413,7 @@ fn verified<'r>(received: &Received<'_, 'r>, claimed: &Claimed<'r>) -> Verified<
         expires_at: claimed
             .expires
             .and_then(|e| claimed.signed_at.checked_add_seconds(i64::from(e)).ok()),
+        payload: received.coverage,
     }
 }
 
