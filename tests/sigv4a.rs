@@ -215,3 +215,111 @@ fn signatures_are_deterministic() {
         s1.as_str()
     );
 }
+
+/// The `s` of a DER-encoded ECDSA signature (hex), big-endian, 32 bytes.
+fn der_s(hex: &str) -> [u8; 32] {
+    let der: Vec<u8> = (0..hex.len() / 2)
+        .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap())
+        .collect();
+    // SEQUENCE { INTEGER r, INTEGER s }, short lengths (P-256).
+    assert_eq!(der[0], 0x30);
+    let r_len = usize::from(der[3]);
+    let s_at = 4 + r_len;
+    assert_eq!(der[s_at], 0x02);
+    let s_len = usize::from(der[s_at + 1]);
+    let s = &der[s_at + 2..s_at + 2 + s_len];
+    let s = &s[s.len().saturating_sub(32)..];
+    let mut out = [0u8; 32];
+    out[32 - s.len()..].copy_from_slice(s);
+    out
+}
+
+#[test]
+fn signatures_are_low_s_and_verify() {
+    // n / 2 for P-256 (n = FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551).
+    let half_n = key32("7FFFFFFF800000007FFFFFFFFFFFFFFFDE737D56D38BCF4279DCE5617E3192A8");
+    let creds = awsig::Credentials::new("AKIDEXAMPLE", "secret", None).unwrap();
+    let key = V4aSigningKey::derive(&creds, "*", "service").unwrap();
+    let (x, y) = key.public_key();
+    let lookup = |_: &str| Some(Secret::v4a_public_key(x, y, None));
+    let h = [("Host", "example.amazonaws.com")];
+    let mut buf = [0u8; 1024];
+    // 64 signatures: about half would be high-s without normalising.
+    for i in 0..64 {
+        let t = SigningTime::from_unix_seconds(1_440_938_160 + i).unwrap();
+        let signer = awsig::v4::Signer::new(&key, &creds, t).unwrap();
+        let url = awsig::v4::presign(
+            &signer,
+            &Request::new("GET", "/", &h),
+            60,
+            &Default::default(),
+            &mut buf,
+        )
+        .unwrap();
+        let sig = url
+            .as_str()
+            .rsplit_once("X-Amz-Signature=")
+            .unwrap()
+            .1
+            .to_string();
+        assert!(der_s(&sig) <= half_n, "high s: {sig}");
+        verify::verify(
+            &Request::new("GET", url.as_str(), &h),
+            &lookup,
+            &Policy::new(t, "service"),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn the_region_set_header_must_be_signed() {
+    let creds = awsig::Credentials::new("AKIDEXAMPLE", "secret", None).unwrap();
+    let key = V4aSigningKey::derive(&creds, "us-east-1", "service").unwrap();
+    let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z").unwrap();
+    let signer = awsig::v4::Signer::new(&key, &creds, t).unwrap();
+    let h = [("Host", "example.amazonaws.com")];
+    let mut buf = [0u8; 2048];
+    let signed = awsig::v4::sign_headers(
+        &signer,
+        &Request::new("GET", "/", &h),
+        &Default::default(),
+        &mut buf,
+    )
+    .unwrap();
+    let mut headers: Vec<(String, String)> = h
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    headers.extend(
+        signed
+            .headers()
+            .map(|(n, v)| (n.to_string(), v.to_string())),
+    );
+    let lookup = |_: &str| Some(Secret::new("secret", None));
+    let policy = Policy::new(t, "service").region("us-east-1");
+    let as_received = |hs: &[(String, String)]| {
+        let hs: Vec<(&str, &str)> = hs.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        verify::verify(&Request::new("GET", "/", &hs), &lookup, &policy).map(|_| ())
+    };
+    // Control: as signed (the region set is among the signed headers).
+    as_received(&headers).unwrap();
+    // The same signature with the region set left out of SignedHeaders:
+    // the region check would run on an unsigned header. Refused.
+    let unsigned: Vec<(String, String)> = headers
+        .iter()
+        .map(|(n, v)| {
+            let v = if n.eq_ignore_ascii_case("authorization") {
+                v.replace(";x-amz-region-set", "")
+            } else {
+                v.clone()
+            };
+            (n.clone(), v)
+        })
+        .collect();
+    assert_ne!(unsigned, headers, "the region set was signed");
+    assert_eq!(
+        as_received(&unsigned).unwrap_err().rejection(),
+        Some(verify::Rejection::UnsignedAmzHeader)
+    );
+}

@@ -232,7 +232,10 @@ impl KeyKind for V4aSigningKey {
             .key
             .sign_prehash(&digest)
             .map_err(|_| Error::WriteFailed)?;
-        Ok(sig.to_der())
+        // Low-s: of the two valid signatures (r, s) and (r, n - s), the one
+        // with s <= n/2, so that a signature has one encoding (BIP 62);
+        // aws-c-auth and the verifier accept either.
+        Ok(sig.normalize_s().to_der())
     }
 
     fn verify(&self, state: Sha256, claimed: &str) -> bool {
