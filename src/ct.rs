@@ -25,7 +25,7 @@ pub(crate) fn ct_eq_iter(a: impl Iterator<Item = u8>, b: &[u8]) -> bool {
             Some(y) => x ^ y,
             None => 1,
         };
-        n += 1;
+        n = n.saturating_add(1);
     }
     diff |= u8::from(n != b.len());
     core::hint::black_box(diff) == 0

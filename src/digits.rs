@@ -17,7 +17,9 @@ pub(crate) fn hex64(digest: &[u8; 32]) -> [u8; 64] {
 pub(crate) fn put_hex<S: Sink>(sink: &mut S, bytes: &[u8]) {
     for chunk in bytes.chunks(32) {
         let mut out = [0u8; 64];
-        let hex = out.get_mut(..2 * chunk.len()).unwrap_or_default();
+        let hex = out
+            .get_mut(..chunk.len().saturating_mul(2))
+            .unwrap_or_default();
         let _ = hex::encode_to_slice(chunk, &mut *hex);
         sink.put(hex);
     }
@@ -36,15 +38,15 @@ impl Digits {
         let mut buf = [b'0'; 20];
         let mut start = buf.len();
         while (v > 0 || start == buf.len()) && start > 0 {
-            start -= 1;
+            start = start.saturating_sub(1);
             let digit = b"0123456789abcdef"
-                .get((v % radix) as usize)
+                .get(v.checked_rem(radix).unwrap_or(0) as usize)
                 .copied()
                 .unwrap_or(b'0');
             if let Some(slot) = buf.get_mut(start) {
                 *slot = digit;
             }
-            v /= radix;
+            v = v.checked_div(radix).unwrap_or(0);
         }
         Self {
             buf,

@@ -94,9 +94,10 @@ pub const fn is_unreserved(b: u8) -> bool {
 #[inline]
 pub(crate) const fn hex_value(b: u8) -> Option<u8> {
     match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
+        // In range by the patterns: no wrap happens.
+        b'0'..=b'9' => Some(b.wrapping_sub(b'0')),
+        b'a'..=b'f' => Some(b.wrapping_sub(b'a').wrapping_add(10)),
+        b'A'..=b'F' => Some(b.wrapping_sub(b'A').wrapping_add(10)),
         _ => None,
     }
 }
@@ -204,13 +205,14 @@ pub(crate) fn check_escapes(raw: &str, offset: usize) -> Result<(), Error> {
     let b = raw.as_bytes();
     let mut i = 0;
     while let Some(p) = b.get(i..).and_then(scan::position::<Percent>) {
-        let at = i + p;
-        let ok = b.get(at + 1).copied().and_then(hex_value).is_some()
-            && b.get(at + 2).copied().and_then(hex_value).is_some();
-        if !ok {
-            return Err(Error::MalformedPercentEscape { at: offset + at });
+        let at = i.saturating_add(p);
+        let digit = |k: usize| b.get(at.saturating_add(k)).copied().and_then(hex_value);
+        if digit(1).is_none() || digit(2).is_none() {
+            return Err(Error::MalformedPercentEscape {
+                at: offset.saturating_add(at),
+            });
         }
-        i = at + 3;
+        i = at.saturating_add(3);
     }
     Ok(())
 }
@@ -240,7 +242,7 @@ pub(crate) fn decodes_to_utf8(raw: &str) -> bool {
             if b < lo || b > hi {
                 return false;
             }
-            need -= 1;
+            need = need.saturating_sub(1);
             (lo, hi) = (0x80, 0xBF);
         }
     }

@@ -161,7 +161,7 @@ fn headers_to_add<B, K: Key>(
                 .collect::<Vec<_>>()
         })
     })?;
-    let mut new = Vec::with_capacity(added.len() + 1);
+    let mut new = Vec::with_capacity(added.len().saturating_add(1));
     if let Some(host) = parts.added_host {
         new.push(header("host", host)?);
     }
@@ -303,7 +303,7 @@ impl<'r> ReceivedRequest<'r> {
         let uri = request.uri();
         let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
         let target = if target.is_empty() { "/" } else { target };
-        let mut headers = Vec::with_capacity(request.headers().len() + 1);
+        let mut headers = Vec::with_capacity(request.headers().len().saturating_add(1));
         for (name, value) in request.headers() {
             let value = value.to_str().map_err(|_| Error::InvalidHeaderValue)?;
             headers.push((name.as_str(), value));

@@ -267,14 +267,18 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-// No panic reachable from input: no unwrap, expect, panic or unchecked indexing.
+// No panic reachable from input: no unwrap, expect, panic or unchecked
+// indexing; no arithmetic that can overflow, wrap or divide by zero
+// unchecked (sizes come from input: `checked_*`/`saturating_*`, or a
+// `wrapping_*` where a comment shows it cannot wrap).
 #![cfg_attr(
     not(test),
     deny(
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::panic,
-        clippy::indexing_slicing
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects
     )
 )]
 #![cfg_attr(docsrs, feature(doc_cfg))]

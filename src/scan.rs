@@ -77,21 +77,22 @@ fn chunk_hits<C: ByteClass>(chunk: &[u8]) -> bool {
 #[inline(always)]
 pub(crate) fn position<C: ByteClass>(bytes: &[u8]) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(CHUNK);
-    let mut base = 0;
+    // Offsets within one slice: no sum below can wrap.
+    let mut base = 0usize;
     for chunk in &mut chunks {
         if chunk_hits::<C>(chunk) {
             return chunk
                 .iter()
                 .position(|&b| in_table::<C>(b))
-                .map(|i| base + i);
+                .map(|i| base.wrapping_add(i));
         }
-        base += CHUNK;
+        base = base.wrapping_add(CHUNK);
     }
     chunks
         .remainder()
         .iter()
         .position(|&b| in_table::<C>(b))
-        .map(|i| base + i)
+        .map(|i| base.wrapping_add(i))
 }
 
 /// Whether any byte of `bytes` is in the class `C`.
@@ -108,10 +109,11 @@ pub(crate) fn any<C: ByteClass>(bytes: &[u8]) -> bool {
 
 /// The positions of the bytes of `bytes` in the class `C`, in order.
 pub(crate) fn positions<C: ByteClass>(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    let mut from = 0;
+    let mut from = 0usize;
     core::iter::from_fn(move || {
-        let at = from + position::<C>(bytes.get(from..)?)?;
-        from = at + 1;
+        // Offsets within `bytes`: no sum can wrap.
+        let at = from.wrapping_add(position::<C>(bytes.get(from..)?)?);
+        from = at.wrapping_add(1);
         Some(at)
     })
 }

@@ -90,7 +90,7 @@ impl<'b> OutBuf<'b> {
         while left > 0 {
             let step = left.min(zeros.len());
             self.put(zeros.get(..step).unwrap_or_default());
-            left -= step;
+            left = left.saturating_sub(step);
         }
     }
 
@@ -123,9 +123,11 @@ impl<'b> OutBuf<'b> {
 impl Sink for OutBuf<'_> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        self.needed += bytes.len();
-        if self.len == self.needed - bytes.len() {
-            let end = self.len + bytes.len();
+        // Everything so far fitted: this piece is written if it fits too.
+        let all_written = self.len == self.needed;
+        self.needed = self.needed.saturating_add(bytes.len());
+        if all_written {
+            let end = self.len.saturating_add(bytes.len());
             if let Some(dst) = self.buf.get_mut(self.len..end) {
                 dst.copy_from_slice(bytes);
                 self.len = end;

@@ -36,8 +36,8 @@ pub(crate) fn for_each_sorted<T: Copy + Default>(
 ) {
     // Most requests have a handful of parameters and headers: a small array
     // is cheaper to set up than the full one.
-    let mut n = 0;
-    items(&mut |_| n += 1);
+    let mut n = 0usize;
+    items(&mut |_| n = n.saturating_add(1));
     if n <= SMALL {
         sorted_rounds::<T, SMALL>(items, cmp, emit);
     } else if n <= ROUNDS_MAX {
@@ -89,10 +89,10 @@ fn sorted_rounds<T: Copy + Default, const N: usize>(
     let mut after: Option<(T, usize)> = None;
     loop {
         let mut n = 0;
-        let mut position = 0;
+        let mut position = 0usize;
         items(&mut |item| {
             let entry = (item, position);
-            position += 1;
+            position = position.saturating_add(1);
             if let Some(last) = &after
                 && key(&entry, last) != Ordering::Greater
             {
@@ -102,7 +102,7 @@ fn sorted_rounds<T: Copy + Default, const N: usize>(
                 if let Some(slot) = buf.get_mut(n) {
                     *slot = entry;
                 }
-                n += 1;
+                n = n.saturating_add(1);
                 if n == N {
                     buf.sort_unstable_by(key);
                 }

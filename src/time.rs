@@ -92,7 +92,10 @@ impl SigningTime {
             let digits = b.get(r).ok_or(Error::InvalidTimeFormat)?;
             digits.iter().try_fold(0u32, |acc, &d| {
                 if d.is_ascii_digit() {
-                    Ok(acc * 10 + u32::from(d - b'0'))
+                    // At most 4 digits: no overflow.
+                    Ok(acc
+                        .saturating_mul(10)
+                        .saturating_add(u32::from(d.wrapping_sub(b'0'))))
                 } else {
                     Err(Error::InvalidTimeFormat)
                 }

@@ -258,7 +258,7 @@ impl<'a> Headers<'a> {
         };
         for (slot, &h) in set.added.iter_mut().zip(added) {
             *slot = h;
-            set.added_len += 1;
+            set.added_len = set.added_len.saturating_add(1);
         }
         set.sort_once();
         set
@@ -267,7 +267,8 @@ impl<'a> Headers<'a> {
     /// Sorts the indexes of the signed headers into `order`, when they fit.
     fn sort_once(&mut self) {
         self.order_len = None;
-        if self.user.len() + self.added_len > usize::from(u8::MAX) {
+        let count = self.user.len().saturating_add(self.added_len);
+        if count > usize::from(u8::MAX) {
             return;
         }
         // Membership in a received list is tested name by name here: only
@@ -276,7 +277,7 @@ impl<'a> Headers<'a> {
             return;
         }
         let mut n = 0;
-        for i in 0..self.user.len() + self.added_len {
+        for i in 0..count {
             // `i` < 255, checked above.
             let i = i as u8;
             let Some((name, _)) = self.item(i) else {
@@ -293,7 +294,7 @@ impl<'a> Headers<'a> {
                 return;
             };
             *slot = i;
-            n += 1;
+            n = n.saturating_add(1);
         }
         // Sorted by name, then by index: repeated names keep their arrival
         // order (they are joined with `,` in that order).
@@ -315,7 +316,7 @@ impl<'a> Headers<'a> {
             None => self
                 .added
                 .get(..self.added_len)
-                .and_then(|a| a.get(i - self.user.len()))
+                .and_then(|a| a.get(i.checked_sub(self.user.len())?))
                 .copied(),
         }
     }

@@ -143,11 +143,14 @@ impl<'a, 's> Params<'a, 's> {
             match bytes.get(at).copied() {
                 Some(b'=') if eq.is_none() => eq = Some(at),
                 Some(b'%') => {
-                    let digit = |k: usize| bytes.get(at + k).copied().unwrap_or_default();
+                    let digit =
+                        |k: usize| bytes.get(at.saturating_add(k)).copied().unwrap_or_default();
                     // The two digits, when they are hex digits, are
                     // unreserved: no hit, the iterator passes over them.
                     let (Some(h), Some(l)) = (hex_value(digit(1)), hex_value(digit(2))) else {
-                        return Err(Error::MalformedPercentEscape { at: offset + at });
+                        return Err(Error::MalformedPercentEscape {
+                            at: offset.saturating_add(at),
+                        });
                     };
                     let byte = h << 4 | l;
                     if let Some(flag) = high.get_mut(in_value) {
@@ -174,7 +177,7 @@ impl<'a, 's> Params<'a, 's> {
                     if at >= bytes.len() {
                         break;
                     }
-                    start = at + 1;
+                    start = at.saturating_add(1);
                     eq = None;
                     plain = KEY_PLAIN | VALUE_PLAIN;
                     high = [false; 2];
@@ -201,7 +204,10 @@ impl<'a, 's> Params<'a, 's> {
         refused: &Refused<'_>,
     ) -> Result<(), Error> {
         let key = self.query.get(start..eq).unwrap_or_default();
-        let value = self.query.get(eq + 1..end).unwrap_or_default();
+        let value = self
+            .query
+            .get(eq.saturating_add(1)..end)
+            .unwrap_or_default();
         if (high[0] && !decodes_to_utf8(key)) || (high[1] && !decodes_to_utf8(value)) {
             return Err(Error::QueryNotUtf8);
         }
@@ -227,7 +233,7 @@ impl<'a, 's> Params<'a, 's> {
                     end: end as u16,
                     plain,
                 };
-                self.len += 1;
+                self.len = self.len.saturating_add(1);
             }
             None => self.spilled = true,
         }
@@ -341,7 +347,7 @@ impl Screen {
             screen.min_len = screen.min_len.min(name.len());
             match name.as_bytes().first() {
                 Some(&b) if b.is_ascii_alphabetic() => {
-                    screen.letters |= 1 << (b.to_ascii_lowercase() - b'a');
+                    screen.letters |= 1u32 << (b.to_ascii_lowercase().wrapping_sub(b'a') % 32);
                 }
                 _ => screen.other = true,
             }
@@ -355,7 +361,7 @@ impl Screen {
                 // An escape may decode to anything.
                 Some(b'%') => true,
                 Some(&b) if b.is_ascii_alphabetic() => {
-                    self.letters >> (b.to_ascii_lowercase() - b'a') & 1 != 0
+                    self.letters >> (b.to_ascii_lowercase().wrapping_sub(b'a') % 32) & 1 != 0
                 }
                 _ => self.other,
             }

@@ -48,7 +48,7 @@ pub(crate) fn write<S: Sink>(sink: &mut S, path: &str, normalize: bool, double_e
     for_each_kept_segment(path, |seg| {
         sink.put(b"/");
         seg_out(sink, seg);
-        count += 1;
+        count = count.saturating_add(1);
     });
     // The root stays `/`; otherwise a trailing slash is kept only when the
     // path ends with one (`/a/b/..` gives `/a`, as botocore and aws-c-auth).
@@ -119,7 +119,7 @@ fn emit_kept<'a>(part: &'a str, pending: usize, f: &mut dyn FnMut(&'a str)) {
         match seg {
             "" | "." => {}
             ".." => pending = pending.saturating_add(1),
-            _ if pending > 0 => pending -= 1,
+            _ if pending > 0 => pending = pending.saturating_sub(1),
             _ => {
                 if let Some(slot) = kept.get_mut(n) {
                     *slot = seg;

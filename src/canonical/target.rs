@@ -74,7 +74,7 @@ impl<'a> Target<'a> {
             Some((path, query)) => Self {
                 path,
                 query,
-                query_offset: path.len() + 1,
+                query_offset: path.len().saturating_add(1),
             },
             None => Self {
                 path: target,

@@ -293,7 +293,7 @@ struct Count(usize);
 
 impl Sink for Count {
     fn put(&mut self, bytes: &[u8]) {
-        self.0 += bytes.len();
+        self.0 = self.0.saturating_add(bytes.len());
     }
 }
 
@@ -369,7 +369,7 @@ pub fn presign_object<'o, K: Key>(
         .sign(signer, Output { buf: head, trace })
         .map_err(|e| match e {
             Error::BufferTooSmall { needed } => Error::BufferTooSmall {
-                needed: needed + scratch_len,
+                needed: needed.saturating_add(scratch_len),
             },
             other => other,
         })

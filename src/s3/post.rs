@@ -334,7 +334,7 @@ pub fn presign_post<'o, 'a>(
     lengths[1] = buf.position();
     let mut json_len = Counter(0);
     parts.write_policy(&mut json_len);
-    let b64_len = json_len.0.div_ceil(3) * 4;
+    let b64_len = json_len.0.div_ceil(3).saturating_mul(4);
     buf.reserve(b64_len);
     lengths[2] = buf.position();
     parts.write_policy(&mut buf);
@@ -371,7 +371,7 @@ struct Counter(usize);
 
 impl Sink for Counter {
     fn put(&mut self, bytes: &[u8]) {
-        self.0 += bytes.len();
+        self.0 = self.0.saturating_add(bytes.len());
     }
 }
 
@@ -387,7 +387,7 @@ pub fn sign_policy<'o>(
     policy_json: &str,
     out: &'o mut [u8],
 ) -> Result<(&'o str, [u8; 64]), Error> {
-    let needed = policy_json.len().div_ceil(3) * 4;
+    let needed = policy_json.len().div_ceil(3).saturating_mul(4);
     let written = STANDARD
         .encode_slice(policy_json.as_bytes(), out)
         .map_err(|_| Error::BufferTooSmall { needed })?;

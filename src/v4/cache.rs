@@ -66,7 +66,7 @@ impl KeyCache {
             .is_some_and(|(secret, key)| matches(secret, key, credentials, time, region, service));
         if !hit {
             let key = SigningKey::derive(credentials, time, region, service)?;
-            self.derivations += 1;
+            self.derivations = self.derivations.saturating_add(1);
             self.entry = Some((SecretId::of(credentials.secret_access_key()), key));
         }
         self.entry

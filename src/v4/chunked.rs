@@ -72,21 +72,29 @@ pub fn encoded_length(
     }
     let signed = mode != ChunkedMode::UnsignedWithTrailer;
     let header = |size: u64| -> u64 {
-        let hex_digits = u64::from((64 - size.leading_zeros()).div_ceil(4).max(1));
-        hex_digits
-            + if signed {
-                SIGNATURE_PREFIX.len() as u64 + 64
-            } else {
-                0
-            }
-            + 2
+        // At most 16 hex digits and a fixed extension: small numbers.
+        let hex_digits = u64::from(
+            64u32
+                .saturating_sub(size.leading_zeros())
+                .div_ceil(4)
+                .max(1),
+        );
+        let extension = if signed {
+            (SIGNATURE_PREFIX.len() as u64).saturating_add(64)
+        } else {
+            0
+        };
+        hex_digits.saturating_add(extension).saturating_add(2)
     };
-    let full = decoded_length / chunk_size;
-    let rest = decoded_length % chunk_size;
+    // `chunk_size` is not 0 (checked above).
+    let full = decoded_length.checked_div(chunk_size).unwrap_or(0);
+    let rest = decoded_length.checked_rem(chunk_size).unwrap_or(0);
     let end = match mode {
         ChunkedMode::Signed => 2,
         // trailers, then `x-amz-trailer-signature:<64 hex>\r\n`, then `\r\n`.
-        ChunkedMode::SignedWithTrailer => "x-amz-trailer-signature:".len() as u64 + 64 + 2 + 2,
+        ChunkedMode::SignedWithTrailer => {
+            ("x-amz-trailer-signature:".len() as u64).saturating_add(64 + 2 + 2)
+        }
         ChunkedMode::UnsignedWithTrailer => 2,
     };
     // Checked: a length past `u64::MAX` is an error, not a wrapped number.

@@ -187,7 +187,7 @@ impl fmt::Debug for SigningKey {
 /// (RFC 2104), so no allocation is needed for any secret length.
 pub(crate) fn hmac_key_with_prefix(prefix: &[u8], secret: &str) -> [u8; 64] {
     let mut block = [0u8; 64];
-    let len = prefix.len() + secret.len();
+    let len = prefix.len().saturating_add(secret.len());
     match block.get_mut(..len) {
         Some(key) => {
             let (p, rest) = key.split_at_mut(prefix.len());

@@ -233,12 +233,13 @@ impl Job<'_> {
         }
         let now = signer.time.unix_seconds();
         match signer.expires_at {
-            Some(end) if now + i64::from(expires_in) > end.unix_seconds() => {
+            Some(end) if now.saturating_add(i64::from(expires_in)) > end.unix_seconds() => {
                 if !settings.clamp_expires_to_credentials {
                     return Err(Error::ExpiresAfterCredentials);
                 }
                 // `Signer::new` made sure that `end` is after `now`.
-                u32::try_from(end.unix_seconds() - now).map_err(|_| Error::ExpiresAfterCredentials)
+                u32::try_from(end.unix_seconds().saturating_sub(now))
+                    .map_err(|_| Error::ExpiresAfterCredentials)
             }
             _ => Ok(expires_in),
         }
@@ -297,7 +298,7 @@ impl<'a> AuthParams<'a> {
     fn add(&mut self, lead: &'static str, value: Value<'a>) {
         if let Some(slot) = self.params.get_mut(self.len) {
             *slot = Param::added_lead(lead, value);
-            self.len += 1;
+            self.len = self.len.saturating_add(1);
         }
     }
 

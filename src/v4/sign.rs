@@ -183,11 +183,11 @@ impl<'a> Added<'a> {
     fn push(&mut self, name: &'static str, signed: Option<&'a str>, refused: bool) {
         if let (Some(value), Some(slot)) = (signed, self.headers.get_mut(self.len)) {
             *slot = (name, value);
-            self.len += 1;
+            self.len = self.len.saturating_add(1);
         }
         if let (true, Some(slot)) = (refused, self.refused.get_mut(self.refused_len)) {
             *slot = name;
-            self.refused_len += 1;
+            self.refused_len = self.refused_len.saturating_add(1);
         }
     }
 

@@ -178,6 +178,11 @@ fn derive_key(access_key_id: &str, secret: &str) -> Result<EcdsaKey, Error> {
         if candidate <= N_MINUS_TWO {
             let c = p256::Scalar::from_repr(candidate.into());
             wipe(&mut candidate);
+            // Field arithmetic modulo n (`candidate <= n - 2`: no wrap).
+            #[allow(
+                clippy::arithmetic_side_effects,
+                reason = "a P-256 scalar sum is modular"
+            )]
             let scalar: Option<p256::Scalar> = c.map(|c| c + p256::Scalar::ONE).into();
             let scalar = scalar.ok_or(Error::InvalidAccessKeyId)?;
             let mut bytes = scalar.to_repr();

@@ -70,7 +70,7 @@ pub(crate) fn credential(raw: &str, with_region: bool) -> Result<Credential<'_>,
         };
         let slot = parts.get_mut(n).ok_or(Rejection::MalformedCredential)?;
         *slot = part;
-        n += 1;
+        n = n.saturating_add(1);
         if !more {
             break;
         }
@@ -103,18 +103,20 @@ pub(crate) fn credential(raw: &str, with_region: bool) -> Result<Credential<'_>,
 /// Splits at the first `/` or `%2F` (any hex case).
 fn split_slash(s: &str) -> Option<(&str, &str)> {
     let b = s.as_bytes();
-    let mut i = 0;
+    // Offsets within `s`: saturating sums never reach past its end.
+    let at = |i: usize, k: usize| i.saturating_add(k);
+    let mut i = 0usize;
     while let Some(&c) = b.get(i) {
         if c == b'/' {
-            return Some((s.get(..i)?, s.get(i + 1..)?));
+            return Some((s.get(..i)?, s.get(at(i, 1)..)?));
         }
         if c == b'%'
-            && b.get(i + 1..i + 3)
+            && b.get(at(i, 1)..at(i, 3))
                 .is_some_and(|h| h.eq_ignore_ascii_case(b"2F"))
         {
-            return Some((s.get(..i)?, s.get(i + 3..)?));
+            return Some((s.get(..i)?, s.get(at(i, 3)..)?));
         }
-        i += 1;
+        i = at(i, 1);
     }
     None
 }

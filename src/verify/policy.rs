@@ -353,6 +353,12 @@ pub(crate) fn check_limits(
 
 /// Checks the number of parameters of a query or form.
 pub(crate) fn check_params(limits: &Limits, params: &str) -> Result<(), Limit> {
+    // At most one more parameter than `&`s: a byte count (vectorised)
+    // settles most queries; empty pieces are no parameter.
+    let separators = params.bytes().filter(|&b| b == b'&').count();
+    if separators < limits.max_query_params {
+        return Ok(());
+    }
     let count = params.split('&').filter(|p| !p.is_empty()).count();
     if count > limits.max_query_params {
         return Err(Limit::QueryParams);

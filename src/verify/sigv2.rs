@@ -174,7 +174,7 @@ fn decode_into<'b>(
     let mut n = 0;
     for b in Decoded::new(raw.as_bytes()) {
         *buf.get_mut(n).ok_or(too_long)? = b;
-        n += 1;
+        n = n.saturating_add(1);
     }
     Ok(buf.get(..n).unwrap_or_default())
 }

@@ -91,13 +91,12 @@ fn check_validity_window(
     expires: u32,
     policy: &Policy<'_>,
 ) -> Result<(), Rejection> {
-    // Times are within the years 1970..=9999: no sum below overflows.
-    let now = i128::from(policy.now.unix_seconds());
-    let signed = i128::from(signed_at.unix_seconds());
-    if now < signed - i128::from(policy.max_skew) {
+    let now = policy.now.unix_seconds();
+    let signed = signed_at.unix_seconds();
+    if now < signed.saturating_sub(i64::from(policy.max_skew)) {
         return Err(Rejection::NotYetValid);
     }
-    if now > signed + i128::from(expires) {
+    if now > signed.saturating_add(i64::from(expires)) {
         return Err(Rejection::Expired);
     }
     Ok(())
