@@ -76,6 +76,21 @@ pub enum Rejection {
     PayloadHashMismatch,
     /// The signature does not match: wrong secret, or the request was changed.
     SignatureMismatch,
+    /// An aws-chunked chunk's signature does not match its data (or the chain).
+    ChunkSignatureMismatch,
+    /// The aws-chunked `x-amz-trailer-signature` does not match the trailer.
+    TrailerSignatureMismatch,
+    /// The POST policy's `expiration` has passed.
+    PolicyExpired,
+    /// The POST form was sent to another bucket than its policy allows.
+    BucketMismatch,
+    /// A POST form field does not satisfy its policy condition (or a
+    /// condition names a field the form lacks).
+    PolicyConditionFailed,
+    /// The POST form's file size is outside the policy's `content-length-range`.
+    ContentLengthOutOfRange,
+    /// A POST form field is not covered by any policy condition.
+    FieldNotInPolicy,
 }
 
 impl Rejection {
@@ -122,6 +137,13 @@ impl Rejection {
             Rejection::NotYetValid => "not_yet_valid",
             Rejection::PayloadHashMismatch => "payload_hash_mismatch",
             Rejection::SignatureMismatch => "signature_mismatch",
+            Rejection::ChunkSignatureMismatch => "chunk_signature_mismatch",
+            Rejection::TrailerSignatureMismatch => "trailer_signature_mismatch",
+            Rejection::PolicyExpired => "policy_expired",
+            Rejection::BucketMismatch => "bucket_mismatch",
+            Rejection::PolicyConditionFailed => "policy_condition_failed",
+            Rejection::ContentLengthOutOfRange => "content_length_out_of_range",
+            Rejection::FieldNotInPolicy => "field_not_in_policy",
         }
     }
 }
@@ -159,6 +181,17 @@ impl fmt::Display for Rejection {
             Rejection::NotYetValid => "the presigned request is not valid yet",
             Rejection::PayloadHashMismatch => "the body does not match x-amz-content-sha256",
             Rejection::SignatureMismatch => "the signature does not match",
+            Rejection::ChunkSignatureMismatch => "an aws-chunked chunk signature does not match",
+            Rejection::TrailerSignatureMismatch => {
+                "the aws-chunked trailer signature does not match"
+            }
+            Rejection::PolicyExpired => "the POST policy has expired",
+            Rejection::BucketMismatch => "the POST policy does not allow this bucket",
+            Rejection::PolicyConditionFailed => "a POST form field fails its policy condition",
+            Rejection::ContentLengthOutOfRange => {
+                "the uploaded file size is outside the policy's content-length-range"
+            }
+            Rejection::FieldNotInPolicy => "a POST form field is not covered by the policy",
         })
     }
 }

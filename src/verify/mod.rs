@@ -63,6 +63,7 @@
 //! # Ok::<(), Error>(())
 //! ```
 
+mod aws_chunked;
 mod chunked;
 mod claim;
 mod parse;
@@ -74,6 +75,10 @@ use core::fmt;
 
 pub use crate::ct::ct_eq;
 pub use crate::rejection::Rejection;
+pub use aws_chunked::{
+    AwsChunkedDecoder, ChunkedDeclaration, DecodedBody, MAX_CHUNK_SIZE_DIGITS, MAX_TRAILER_LINE,
+    Progress,
+};
 pub use chunked::ChunkVerifier;
 
 use crate::canonical::target::Target;
