@@ -74,6 +74,11 @@ fn query_roundtrip() {
     replay("query_roundtrip", fuzz::query_roundtrip);
 }
 
+#[test]
+fn aws_chunked_decode() {
+    replay("aws_chunked_decode", fuzz::aws_chunked_decode);
+}
+
 /// The reference canonicaliser reproduces the vectors (AWS's suite and
 /// botocore's results): it is checked against the same oracle as the library.
 #[test]

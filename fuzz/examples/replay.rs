@@ -17,6 +17,7 @@ fn main() {
         "verify_arbitrary" => awsig_fuzz::verify_arbitrary,
         "differential_canonical" => awsig_fuzz::differential_canonical,
         "query_roundtrip" => awsig_fuzz::query_roundtrip,
+        "aws_chunked_decode" => awsig_fuzz::aws_chunked_decode,
         other => panic!("unknown target {other}"),
     };
     let mut files = Vec::new();

@@ -14,6 +14,7 @@
 
 #![allow(clippy::too_many_lines)]
 
+pub mod aws_chunked_decode;
 pub mod case;
 pub mod differential_canonical;
 pub mod query_roundtrip;
@@ -25,6 +26,7 @@ pub mod vectors;
 pub mod verify_arbitrary;
 pub mod wire;
 
+pub use aws_chunked_decode::aws_chunked_decode;
 pub use case::{
     Case, CasePayload, F_CLAMP, F_CONTENT, F_DOUBLE, F_NORMALIZE, F_POLICY_BY_SERVICE,
     F_POLICY_SCOPE, F_PRESIGN, F_PRESIGN_UNSIGNED, F_S3, F_SET_CONTENT, F_SET_DOUBLE,
