@@ -67,6 +67,7 @@ mod aws_chunked;
 mod chunked;
 mod claim;
 mod parse;
+mod post_form;
 mod signature;
 mod sigv2;
 mod sigv4;
@@ -80,6 +81,9 @@ pub use aws_chunked::{
     Progress,
 };
 pub use chunked::ChunkVerifier;
+pub use post_form::{
+    MAX_FORM_FIELDS, MAX_POLICY_CONDITIONS, PostForm, VerifiedPost, verify_post_form,
+};
 
 use crate::canonical::target::Target;
 use crate::ct::ct_eq_iter;
