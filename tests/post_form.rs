@@ -316,10 +316,14 @@ fn documented_policy_shape_verifies_and_conditions_bind() {
     f.push(("ACL".into(), "public-read".into()));
     assert_eq!(doc_run(&f, 10), Err(Error::DuplicateFormField));
     // The policy's own escapes: a condition value with `\"`, `\u00e9`, a surrogate pair.
-    let extra = r#", {"x-amz-meta-note": "\"caf\u00e9\" \ud83d\ude00 \\ \/"}"#;
+    let extra =
+        r#", {"x-amz-meta-note": "\"caf\u00e9\" \ud83d\ude00 \\ \/ \uD800\uDC00\udbff\udfff"}"#;
     let (b64, sig) = independent_sign(&doc_policy(extra), "20151229", "us-east-1");
     let mut f = doc_fields(&b64, &sig);
-    f.push(("x-amz-meta-note".into(), "\"café\" 😀 \\ /".into()));
+    f.push((
+        "x-amz-meta-note".into(),
+        "\"café\" 😀 \\ / \u{10000}\u{10FFFF}".into(),
+    ));
     assert!(doc_run(&f, 10).is_ok());
     f.last_mut().unwrap().1 = "\"cafe\" 😀 \\ /".into();
     assert_eq!(

@@ -154,7 +154,7 @@ fn parse_decimal(text: &str) -> Result<u64, Error> {
         return Err(Error::InvalidChunkedDeclaration);
     }
     text.bytes().try_fold(0u64, |n, b| {
-        let digit = b.is_ascii_digit().then(|| u64::from(b - b'0'));
+        let digit = char::from(b).to_digit(10).map(u64::from);
         digit
             .and_then(|d| n.checked_mul(10)?.checked_add(d))
             .ok_or(Error::InvalidChunkedDeclaration)

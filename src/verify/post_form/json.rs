@@ -184,7 +184,8 @@ impl Parser<'_> {
                         if !(0xDC00..=0xDFFF).contains(&low) {
                             return Err(Error::MalformedPostPolicy { at });
                         }
-                        0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                        // 0x10000 + the 10 bits of each half.
+                        0x10000u32.saturating_add(((unit & 0x3FF) << 10) | (low & 0x3FF))
                     }
                     _ => unit,
                 };
