@@ -881,3 +881,62 @@ fn chunk_verifier_finish_needs_the_final_chunk_and_trailer() {
     assert_eq!(v.finish(), Ok(()));
     let _ = v4::MAX_CHUNK_HEADER;
 }
+
+/// The whole server flow on AWS's documented upload: verify the seed
+/// request as received, read its declaration, derive the key from the
+/// verified scope, decode the body.
+#[test]
+fn server_flow_on_the_documented_upload() {
+    use awsig::Request;
+    use awsig::verify::{self, Policy, Secret};
+    let Some(text) = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/vectors/aws-docs-chunked.jsonl"),
+    )
+    .ok() else {
+        return;
+    };
+    let line: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let pairs = |v: &serde_json::Value| -> Vec<(String, String)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p[0].as_str().unwrap().to_owned(),
+                    p[1].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let mut headers = pairs(&line["case"]["request"]["headers"]);
+    headers.extend(pairs(&line["expected"]["added_headers"]));
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let request = Request::new("PUT", "/examplebucket/chunkObject.txt", &headers);
+    let lookup = |akid: &str| (akid == AKID).then_some(Secret::new(SECRET, None));
+    let verified = verify::verify(&request, &lookup, &Policy::new(time())).unwrap();
+    let declared = ChunkedDeclaration::from_headers(&headers).unwrap().unwrap();
+    assert_eq!(
+        declared,
+        ChunkedDeclaration::new(ChunkedMode::Signed, Some(66_560), None)
+    );
+    let key = SigningKey::derive(
+        &Credentials::new(verified.access_key_id, SECRET, None).unwrap(),
+        verified.signed_at.unwrap(),
+        verified.region.unwrap(),
+        verified.service.unwrap(),
+    )
+    .unwrap();
+    let seed = Signature::parse(verified.signature).unwrap();
+    let mut decoder =
+        AwsChunkedDecoder::new(declared, &key, verified.signed_at.unwrap(), &seed).unwrap();
+    let payload = vec![b'a'; 66_560];
+    let body = reference_body(SEED, ChunkedMode::Signed, &payload, 65_536, None);
+    let mut got = Vec::new();
+    decoder.decode(&body, |d| got.extend_from_slice(d)).unwrap();
+    assert_eq!(decoder.finish().unwrap().decoded_length, 66_560);
+    assert!(got == payload);
+}
