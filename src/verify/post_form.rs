@@ -238,6 +238,13 @@ fn check_scope(
 /// field's length plus the `key` field's (with the file name substituted)
 /// always suffice.
 ///
+/// How the conditions are read: field names ignore case, values do not; a
+/// field the form lacks counts as empty (so `["starts-with", "$x", ""]`
+/// allows it to be absent, as in MinIO); `bucket` is the bucket the request
+/// was addressed to, `key` the object key after `${filename}`. Not
+/// supported: SigV2 forms (`AWSAccessKeyId`, `signature`), SigV4a, and
+/// `Content-Type` conditions on a comma-separated list of types.
+///
 /// ```
 /// use awsig::s3::{self, KeyCondition, PostPolicy};
 /// use awsig::verify::{self, Policy, PostForm, Rejection, Secret};
