@@ -124,6 +124,67 @@ pub enum Error {
     /// ([`verify::Limits`](crate::verify::Limits)); refused before any
     /// other work.
     LimitExceeded(Limit),
+    /// An aws-chunked size line is malformed: not 1 to
+    /// [`MAX_CHUNK_SIZE_DIGITS`](crate::verify::MAX_CHUNK_SIZE_DIGITS) hex
+    /// digits (no sign, no space), an extension other than
+    /// `;chunk-signature=` (any extension in the unsigned mode), or not
+    /// ended by CRLF.
+    MalformedChunkLine {
+        /// Offset of the offending byte in the encoded body.
+        at: u64,
+    },
+    /// aws-chunked chunk data not followed by CRLF at the size its line
+    /// declared (the size line lies).
+    ChunkNotTerminated {
+        /// Offset of the offending byte in the encoded body.
+        at: u64,
+    },
+    /// The aws-chunked chunk sizes do not add up to the declared
+    /// `x-amz-decoded-content-length`.
+    DecodedLengthMismatch {
+        /// The declared length.
+        declared: u64,
+        /// The chunk sizes received up to the refusal (more than
+        /// `declared`, or the total at the final chunk).
+        received: u64,
+    },
+    /// Bytes after the end of an aws-chunked body.
+    BytesAfterChunkedBody {
+        /// Offset of the first extra byte in the encoded body.
+        at: u64,
+    },
+    /// An aws-chunked trailer line is not `name:value` and CRLF with a
+    /// lowercase name and printable value, or is longer than
+    /// [`MAX_TRAILER_LINE`](crate::verify::MAX_TRAILER_LINE).
+    MalformedTrailer {
+        /// Offset of the offending byte in the encoded body.
+        at: u64,
+    },
+    /// The aws-chunked trailer is not the one `x-amz-trailer` declared: it
+    /// is missing, has another name, or another trailing header came too.
+    TrailerMismatch,
+    /// The aws-chunked body ended before its final zero-length chunk (or,
+    /// when one is declared, before its trailer).
+    ChunkedBodyIncomplete,
+    /// The aws-chunked declaration is not one the decoder handles: a
+    /// `STREAMING-*` value other than the SigV4 ones, a malformed
+    /// `x-amz-decoded-content-length`, or an `x-amz-trailer` that is not
+    /// one header name.
+    InvalidChunkedDeclaration,
+    /// A POST form's `policy` is not base64 of a JSON policy document
+    /// (`expiration` and `conditions` in the forms AWS documents).
+    MalformedPostPolicy {
+        /// Offset in the decoded policy (or in the base64 text, for
+        /// malformed base64).
+        at: usize,
+    },
+    /// A POST form field appears twice (names are compared ignoring case).
+    DuplicateFormField,
+    /// A POST form has more fields than
+    /// [`MAX_FORM_FIELDS`](crate::verify::MAX_FORM_FIELDS), or its policy
+    /// more conditions than
+    /// [`MAX_POLICY_CONDITIONS`](crate::verify::MAX_POLICY_CONDITIONS).
+    PostFormTooLarge,
 }
 
 /// Which of the verifier's limits a request exceeds
@@ -195,6 +256,17 @@ impl Error {
             | Error::ChunkedStateError => "bad_case",
             Error::Rejected(r) => r.kind(),
             Error::LimitExceeded(_) => "limit_exceeded",
+            Error::MalformedChunkLine { .. }
+            | Error::ChunkNotTerminated { .. }
+            | Error::DecodedLengthMismatch { .. }
+            | Error::BytesAfterChunkedBody { .. }
+            | Error::MalformedTrailer { .. }
+            | Error::TrailerMismatch
+            | Error::ChunkedBodyIncomplete
+            | Error::MalformedPostPolicy { .. }
+            | Error::DuplicateFormField
+            | Error::PostFormTooLarge => "bad_body",
+            Error::InvalidChunkedDeclaration => "bad_header",
         }
     }
 
@@ -314,9 +386,29 @@ impl Error {
             Error::NameTooLong => {
                 "the region (or region set) or service is longer than a signing key holds (v4::MAX_REGION_LEN, v4a::MAX_REGION_SET_LEN, v4::MAX_SERVICE_LEN: 64, 256 and 64 bytes)"
             }
-            _ => return None,
+            _ => return other_message(self),
         })
     }
+}
+
+/// The messages of the body variants (aws-chunked, POST forms) that carry nothing.
+const fn other_message(e: &Error) -> Option<&'static str> {
+    Some(match e {
+        Error::TrailerMismatch => {
+            "the aws-chunked trailer is not the one x-amz-trailer declared (missing, another name, or an extra header)"
+        }
+        Error::ChunkedBodyIncomplete => {
+            "the aws-chunked body ended before its final zero-length chunk (or its trailer)"
+        }
+        Error::InvalidChunkedDeclaration => {
+            "unsupported aws-chunked declaration: x-amz-content-sha256 must be a SigV4 STREAMING-* value, x-amz-decoded-content-length a decimal number, x-amz-trailer one header name"
+        }
+        Error::DuplicateFormField => "a POST form field appears twice (names ignore case)",
+        Error::PostFormTooLarge => {
+            "the POST form has more fields, or its policy more conditions, than the verifier accepts"
+        }
+        _ => return None,
+    })
 }
 
 impl fmt::Display for Error {
@@ -344,6 +436,32 @@ impl fmt::Display for Error {
                     Limit::Headers => "headers",
                     Limit::PathSegments => "path segments",
                 }
+            ),
+            Error::MalformedChunkLine { at } => write!(
+                f,
+                "malformed aws-chunked size line at offset {at}: 1 to 16 hex digits, then ';chunk-signature=' and 64 hex digits (signed modes) or nothing (unsigned), then CRLF"
+            ),
+            Error::ChunkNotTerminated { at } => write!(
+                f,
+                "aws-chunked chunk data is not followed by CRLF at its declared size (offset {at})"
+            ),
+            Error::DecodedLengthMismatch { declared, received } => write!(
+                f,
+                "the aws-chunked chunk sizes add up to {received} bytes, x-amz-decoded-content-length declares {declared}"
+            ),
+            Error::BytesAfterChunkedBody { at } => {
+                write!(
+                    f,
+                    "bytes after the end of the aws-chunked body (offset {at})"
+                )
+            }
+            Error::MalformedTrailer { at } => write!(
+                f,
+                "malformed aws-chunked trailer line at offset {at}: 'name:value' and CRLF, lowercase name, printable value, at most 256 bytes"
+            ),
+            Error::MalformedPostPolicy { at } => write!(
+                f,
+                "the POST form's policy is not base64 of a JSON policy document (expiration, conditions) at offset {at}"
             ),
             other => f.write_str(
                 other

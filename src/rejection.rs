@@ -94,6 +94,21 @@ pub enum Rejection {
     /// Part of the request the server reads is not covered by the
     /// signature (a query on a SigV2 form POST).
     UnsignedQuery,
+    /// An aws-chunked chunk's signature does not match its data (or the chain).
+    ChunkSignatureMismatch,
+    /// The aws-chunked `x-amz-trailer-signature` does not match the trailer.
+    TrailerSignatureMismatch,
+    /// The POST policy's `expiration` has passed.
+    PolicyExpired,
+    /// The POST form was sent to another bucket than its policy allows.
+    BucketMismatch,
+    /// A POST form field does not satisfy its policy condition (or a
+    /// condition names a field the form lacks).
+    PolicyConditionFailed,
+    /// The POST form's file size is outside the policy's `content-length-range`.
+    ContentLengthOutOfRange,
+    /// A POST form field is not covered by any policy condition.
+    FieldNotInPolicy,
 }
 
 impl Rejection {
@@ -146,6 +161,13 @@ impl Rejection {
             Rejection::SigV2NotAllowed => "sigv2_not_allowed",
             Rejection::ExpiresTooFar => "expires_too_far",
             Rejection::UnsignedQuery => "unsigned_query",
+            Rejection::ChunkSignatureMismatch => "chunk_signature_mismatch",
+            Rejection::TrailerSignatureMismatch => "trailer_signature_mismatch",
+            Rejection::PolicyExpired => "policy_expired",
+            Rejection::BucketMismatch => "bucket_mismatch",
+            Rejection::PolicyConditionFailed => "policy_condition_failed",
+            Rejection::ContentLengthOutOfRange => "content_length_out_of_range",
+            Rejection::FieldNotInPolicy => "field_not_in_policy",
         }
     }
 }
@@ -193,6 +215,17 @@ impl fmt::Display for Rejection {
             Rejection::SigV2NotAllowed => "Signature Version 2 is not accepted by this server",
             Rejection::ExpiresTooFar => "the request stays valid longer than this server allows",
             Rejection::UnsignedQuery => "the request's query is not covered by its signature",
+            Rejection::ChunkSignatureMismatch => "an aws-chunked chunk signature does not match",
+            Rejection::TrailerSignatureMismatch => {
+                "the aws-chunked trailer signature does not match"
+            }
+            Rejection::PolicyExpired => "the POST policy has expired",
+            Rejection::BucketMismatch => "the POST policy does not allow this bucket",
+            Rejection::PolicyConditionFailed => "a POST form field fails its policy condition",
+            Rejection::ContentLengthOutOfRange => {
+                "the uploaded file size is outside the policy's content-length-range"
+            }
+            Rejection::FieldNotInPolicy => "a POST form field is not covered by the policy",
         })
     }
 }

@@ -74,6 +74,16 @@ fn query_roundtrip() {
     replay("query_roundtrip", fuzz::query_roundtrip);
 }
 
+#[test]
+fn aws_chunked_decode() {
+    replay("aws_chunked_decode", fuzz::aws_chunked_decode);
+}
+
+#[test]
+fn post_form_verify() {
+    replay("post_form_verify", fuzz::post_form_verify);
+}
+
 /// The reference canonicaliser reproduces the vectors (AWS's suite and
 /// botocore's results): it is checked against the same oracle as the library.
 #[test]

@@ -17,6 +17,8 @@ fn main() {
         "verify_arbitrary" => awsig_fuzz::verify_arbitrary,
         "differential_canonical" => awsig_fuzz::differential_canonical,
         "query_roundtrip" => awsig_fuzz::query_roundtrip,
+        "aws_chunked_decode" => awsig_fuzz::aws_chunked_decode,
+        "post_form_verify" => awsig_fuzz::post_form_verify,
         other => panic!("unknown target {other}"),
     };
     let mut files = Vec::new();
@@ -45,5 +47,6 @@ fn main() {
         "{target}: {} inputs, {failed} failed, {} accepted requests confirmed by the reference",
         files.len(),
         awsig_fuzz::ACCEPTED.load(Ordering::Relaxed)
+            + awsig_fuzz::POST_ACCEPTED.load(Ordering::Relaxed)
     );
 }

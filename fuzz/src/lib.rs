@@ -14,8 +14,10 @@
 
 #![allow(clippy::too_many_lines)]
 
+pub mod aws_chunked_decode;
 pub mod case;
 pub mod differential_canonical;
+pub mod post_form_verify;
 pub mod query_roundtrip;
 pub mod reference;
 pub mod sign_arbitrary;
@@ -25,12 +27,14 @@ pub mod vectors;
 pub mod verify_arbitrary;
 pub mod wire;
 
+pub use aws_chunked_decode::aws_chunked_decode;
 pub use case::{
     Case, CasePayload, F_CLAMP, F_CONTENT, F_DOUBLE, F_NORMALIZE, F_POLICY_BY_SERVICE,
     F_POLICY_SCOPE, F_PRESIGN, F_PRESIGN_UNSIGNED, F_S3, F_SET_CONTENT, F_SET_DOUBLE,
     F_SET_NORMALIZE, F_SET_PRESIGN_UNSIGNED, F_TOKEN_UNSIGNED,
 };
 pub use differential_canonical::{differential_canonical, differential_case};
+pub use post_form_verify::{POST_ACCEPTED, PostCase, post_form_verify};
 pub use query_roundtrip::{QueryCase, QueryPair, query_case, query_roundtrip};
 pub use sign_arbitrary::{sign_arbitrary, sign_case};
 pub use verify_arbitrary::{ACCEPTED, verify_arbitrary};

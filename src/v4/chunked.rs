@@ -321,6 +321,22 @@ impl ChunkSigner<'_> {
     }
 }
 
+impl ChunkSigner<'_> {
+    /// For a streaming verifier: the signature of the next, non-empty
+    /// chunk whose data hashed (SHA-256) to `digest`.
+    ///
+    /// # Errors
+    /// [`Error::ChunkedStateError`] after the final chunk, or in the
+    /// unsigned mode.
+    pub(crate) fn sign_chunk_digest(&mut self, digest: &[u8; 32]) -> Result<Signature, Error> {
+        if self.finished || self.mode == ChunkedMode::UnsignedWithTrailer {
+            return Err(Error::ChunkedStateError);
+        }
+        let hash = hex64(digest);
+        Ok(self.chain(CHUNK_ALGORITHM, &[EMPTY_SHA256.as_bytes(), &hash]))
+    }
+}
+
 /// SHA-256 of the trailing headers, sorted by name, `name:value\n` each.
 fn trailer_hash(trailers: &[(&str, &str)]) -> [u8; 64] {
     let mut hasher = Sha256::new();

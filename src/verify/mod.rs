@@ -63,10 +63,12 @@
 //! # Ok::<(), Error>(())
 //! ```
 
+mod aws_chunked;
 mod chunked;
 mod claim;
 mod parse;
 mod policy;
+mod post_form;
 mod signature;
 mod sigv2;
 mod sigv4;
@@ -75,8 +77,15 @@ use core::fmt;
 
 pub use crate::ct::ct_eq;
 pub use crate::rejection::Rejection;
+pub use aws_chunked::{
+    AwsChunkedDecoder, ChunkedDeclaration, DecodedBody, MAX_CHUNK_SIZE_DIGITS, MAX_TRAILER_LINE,
+    Progress,
+};
 pub use chunked::ChunkVerifier;
 pub use policy::{Limit, Limits, Policy};
+pub use post_form::{
+    MAX_FORM_FIELDS, MAX_POLICY_CONDITIONS, PostForm, VerifiedPost, verify_post_form,
+};
 
 use crate::canonical::target::Target;
 use crate::ct::ct_eq_iter;

@@ -198,7 +198,7 @@ fn presigned_payload<'r>(
 /// An S3 presigned URL whose body the server knows may be signed over it
 /// (botocore and awsig sign a given payload hash) or, as S3 itself
 /// presigns, over `UNSIGNED-PAYLOAD`: the second try, when the first does
-/// not match and the policy accepts unsigned bodies.
+/// not match.
 fn unsigned_retry<'a, 'r>(
     received: &Received<'a, 'r>,
     claimed: &Claimed<'_>,
@@ -206,7 +206,6 @@ fn unsigned_retry<'a, 'r>(
 ) -> Option<Received<'a, 'r>> {
     let retry = claimed.scheme == Scheme::V4Query
         && policy.settings.presign_unsigned_payload
-        && policy.allow_unsigned_payload
         && received.coverage == PayloadCoverage::Checked
         && single_header(received.request.headers, "x-amz-content-sha256") == Ok(None);
     retry.then(|| Received {
@@ -255,6 +254,11 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
             ..canonical
         };
         if signature_matches(claimed, &secret, &canonical)? {
+            // Signed over `UNSIGNED-PAYLOAD`: accepted if the policy
+            // accepts unsigned bodies, and refused saying so otherwise.
+            if !policy.allow_unsigned_payload {
+                return Err(Rejection::UnsignedPayloadNotAllowed.into());
+            }
             return Ok(verified(&retry, claimed));
         }
     }

@@ -116,6 +116,21 @@ def sigv2_query(params, host="sqs.us-east-1.amazonaws.com", path="/"):
     return {"method": "GET", "target": f"{path}?{query}", "headers": [["Host", host]], "body_b64": ""}
 
 
+def sigv2_expires_only(params, expires, host="sqs.us-east-1.amazonaws.com", path="/"):
+    """SigV2 with `Expires` (botocore's SigV2Auth always adds `Timestamp`):
+    signed here as the SQS documentation describes, HMAC-SHA256 of
+    `GET\nhost\npath\n` and the parameters sorted by name, RFC 3986-encoded."""
+    import hashlib
+    import hmac
+
+    p = dict(params, AWSAccessKeyId=AKID, SignatureMethod="HmacSHA256", SignatureVersion="2", Expires=expires)
+    enc = lambda v: quote(str(v), safe="-_.~")
+    query = "&".join(f"{enc(k)}={enc(v)}" for k, v in sorted(p.items()))
+    to_sign = f"GET\n{host}\n{path}\n{query}"
+    sig = base64.b64encode(hmac.new(SECRET.encode(), to_sign.encode(), hashlib.sha256).digest()).decode()
+    return {"method": "GET", "target": f"{path}?{query}&Signature={enc(sig)}", "headers": [["Host", host]], "body_b64": ""}
+
+
 SECRETS = [
     {"access_key_id": AKID, "secret_access_key": SECRET, "session_token": None},
     {"access_key_id": TEMP_AKID, "secret_access_key": SECRET, "session_token": TOKEN},
@@ -180,7 +195,8 @@ def findings():
     out.append(line("2-sigv2-refused-by-default", v2, "sqs", False))
     out.append(line("2-sigv2-refused-under-s3-eu-west-1", v2, "s3", False, region="eu-west-1"))
     out.append(line("2-sigv2-accepted-when-enabled-control", v2, "sqs", True, "checked", sigv2={"max_lifetime": 900}))
-    far = sigv2_query({"Action": "ListQueues", "Version": "2012-11-05", "Expires": "9999-12-31T23:59:59Z"})
+    far = sigv2_expires_only({"Action": "ListQueues", "Version": "2012-11-05"}, "9999-12-31T23:59:59Z")
+    out.append(line("2-sigv2-expires-in-an-hour-control", sigv2_expires_only({"Action": "ListQueues", "Version": "2012-11-05"}, "2015-08-30T13:36:00Z"), "sqs", True, "checked", sigv2={"max_lifetime": 3600}))
     out.append(line("2-sigv2-expires-9999", far, "sqs", False, sigv2={"max_lifetime": 3600}))
 
     # 3. Unsigned x-amz-* headers.
@@ -297,11 +313,11 @@ def post_forms():
             "form": pairs + [["file", file]],
         }
 
-    out.append(line("8-post-control", form(), "s3", True, "checked"))
+    out.append(line("8-post-control", form(), "s3", True, "unsigned"))
     out.append(line("8-post-key-outside-prefix", form({"key": "other/photo.jpg"}), "s3", False))
     out.append(line("8-post-acl-changed", form({"acl": "public-read"}), "s3", False))
     out.append(line("8-post-uncovered-field", form(extra=[("x-amz-meta-evil", "1")]), "s3", False))
-    out.append(line("8-post-x-ignore-field-control", form(extra=[("x-ignore-tracking", "1")]), "s3", True, "checked"))
+    out.append(line("8-post-x-ignore-field-control", form(extra=[("x-ignore-tracking", "1")]), "s3", True, "unsigned"))
     out.append(line("8-post-file-too-large", form(file=base64.b64encode(b"x" * 2000).decode()), "s3", False))
     late = line("8-post-expired", form(), "s3", False)
     late["case"]["policy"]["now"] = "2015-08-30T13:37:00Z"

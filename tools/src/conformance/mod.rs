@@ -17,6 +17,7 @@
 mod case;
 mod sign;
 mod verify;
+mod verify_raw;
 
 use std::io::{self, BufRead, BufWriter, Write};
 
@@ -25,17 +26,21 @@ use serde_json::Value;
 pub use case::{Case, Refused, str_field};
 pub use sign::{Runner, Signing, V4aSigner};
 pub use verify::{Received, received, verify_line, verify_received, verify_time};
+pub use verify_raw::verify_raw_line;
 
 impl Runner {
-    /// The command: `conformance [--repeat N | --verify] < cases.jsonl`.
+    /// The command: `conformance [--repeat N | --verify | --verify-raw] < cases.jsonl`.
     /// `--repeat N` signs every case N more times (for callgrind);
     /// `--verify` writes `{"id", "valid", "error"}` for each
-    /// `{"case", "expected"}` line instead. Exits with status 2 on a bad
+    /// `{"case", "expected"}` line instead; `--verify-raw` verifies
+    /// received requests under a server's policy (the protocol's
+    /// "Receiving side"). Exits with status 2 on a bad
     /// argument or unreadable input, 1 when stdout is closed.
     pub fn main(&self) {
         let args: Vec<String> = std::env::args().skip(1).collect();
         let mut repeat = 0usize;
         let mut verify = false;
+        let mut verify_raw = false;
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             match arg.as_str() {
@@ -47,9 +52,10 @@ impl Runner {
                     }
                 },
                 "--verify" => verify = true,
+                "--verify-raw" => verify_raw = true,
                 other => {
                     eprintln!(
-                        "conformance: unknown argument {other:?} (usage: conformance [--repeat N | --verify] < cases.jsonl)"
+                        "conformance: unknown argument {other:?} (usage: conformance [--repeat N | --verify | --verify-raw] < cases.jsonl)"
                     );
                     std::process::exit(2);
                 }
@@ -76,7 +82,9 @@ impl Runner {
                     continue;
                 }
             };
-            let result = if verify {
+            let result = if verify_raw {
+                verify_raw_line(&value)
+            } else if verify {
                 verify_line(&value)
             } else {
                 self.result_for(&value, repeat, &mut buf)

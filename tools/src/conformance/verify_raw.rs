@@ -3,8 +3,11 @@
 //! protocol's "Receiving side"). One line in, one line out:
 //! `{"id", "accepted", "error", "access_key_id", "payload"}`.
 
-use awsig::verify::{self, PayloadCoverage, Policy, Secret};
-use awsig::{Error, Payload, Request, SigningTime};
+use awsig::v4::{Signature, SigningKey};
+use awsig::verify::{
+    self, AwsChunkedDecoder, ChunkedDeclaration, PayloadCoverage, Policy, PostForm, Secret,
+};
+use awsig::{Credentials, Error, Payload, Request, SigningTime};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
@@ -38,12 +41,7 @@ impl Known {
 
     fn secret(&self) -> Option<Secret<'_>> {
         match (self.public_key, &self.secret_access_key) {
-            #[cfg(feature = "sigv4a")]
-            (Some((x, y)), _) => Some(Secret::v4a_public_key(
-                x,
-                y,
-                self.session_token.as_deref(),
-            )),
+            (Some((x, y)), _) => Some(Secret::v4a_public_key(x, y, self.session_token.as_deref())),
             (_, Some(secret)) => Some(Secret::new(secret, self.session_token.as_deref())),
             _ => None,
         }
@@ -169,7 +167,7 @@ fn verify_raw(line: &Value) -> Result<Outcome, String> {
             .and_then(Known::secret)
     };
     if let Some(form) = &received.form {
-        return super::post_form::verify_post(&received.target, &received.headers, form, &lookup, &policy);
+        return verify_post(&received, form, &lookup, &policy);
     }
     let headers: Vec<(&str, &str)> = received
         .headers
@@ -197,12 +195,16 @@ fn verify_raw(line: &Value) -> Result<Outcome, String> {
         PayloadCoverage::Checked => "checked",
         PayloadCoverage::Unsigned => "unsigned",
         PayloadCoverage::Unread { .. } => "unread",
-        PayloadCoverage::Chunked { trailer } => {
-            super::chunked::verify_body(&received.body, &verified, trailer, &lookup, &headers)?;
+        PayloadCoverage::Chunked { .. } => {
+            let secret = known
+                .iter()
+                .find(|k| k.access_key_id == verified.access_key_id)
+                .and_then(|k| k.secret_access_key.as_deref());
+            decode_chunked(&received.body, &headers, Some((&verified, secret)))?;
             "chunks"
         }
         PayloadCoverage::UnsignedChunked => {
-            super::chunked::decode_unsigned(&received.body, &headers)?;
+            decode_chunked(&received.body, &headers, None)?;
             "unsigned-chunks"
         }
         _ => return Err("unsupported".into()),
@@ -220,5 +222,87 @@ fn is_form(headers: &[(&str, &str)]) -> bool {
             && v.trim_start()
                 .to_ascii_lowercase()
                 .starts_with("application/x-www-form-urlencoded")
+    })
+}
+
+/// Decodes an aws-chunked body with the library's decoder: every chunk
+/// signature and the trailer verified (from the seed request's signature)
+/// when `signed` gives the verified seed, the framing alone otherwise; the
+/// body must end with its final chunk (and declared trailer).
+fn decode_chunked(
+    body: &[u8],
+    headers: &[(&str, &str)],
+    signed: Option<(&verify::Verified<'_>, Option<&str>)>,
+) -> Result<(), String> {
+    let kind = |e: Error| e.kind().to_owned();
+    let declared = ChunkedDeclaration::from_headers(headers)
+        .map_err(kind)?
+        .ok_or_else(|| "bad_header".to_owned())?;
+    let Some((verified, secret)) = signed else {
+        let mut decoder = AwsChunkedDecoder::unsigned(declared).map_err(kind)?;
+        decoder.decode(body, |_| {}).map_err(kind)?;
+        return decoder.finish().map(|_| ()).map_err(kind);
+    };
+    let secret = secret.ok_or_else(|| "unknown_access_key".to_owned())?;
+    let (region, service) = (
+        verified.region.unwrap_or_default(),
+        verified.service.unwrap_or_default(),
+    );
+    let signed_at = verified
+        .signed_at
+        .ok_or_else(|| "malformed_date".to_owned())?;
+    let creds = Credentials::new(verified.access_key_id, secret, None).map_err(kind)?;
+    let key = SigningKey::derive(&creds, signed_at, region, service).map_err(kind)?;
+    let seed = Signature::parse(verified.signature).map_err(kind)?;
+    let mut decoder = AwsChunkedDecoder::new(declared, &key, signed_at, &seed).map_err(kind)?;
+    decoder.decode(body, |_| {}).map_err(kind)?;
+    decoder.finish().map(|_| ()).map_err(kind)
+}
+
+/// An S3 POST form upload: the bucket from the path (path-style) or the
+/// host (virtual-hosted), the file's length from its content; its policy's
+/// conditions checked. The file's content is not signed: `"unsigned"`.
+fn verify_post<'s>(
+    received: &Received,
+    form: &[(String, Value)],
+    lookup: &dyn verify::SecretLookup<'s>,
+    policy: &Policy<'_>,
+) -> Result<Outcome, String> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut file_length = 0u64;
+    for (name, value) in form {
+        let text = value.as_str().ok_or_else(|| "bad_body".to_owned())?;
+        if name == "file" {
+            file_length = STANDARD
+                .decode(text)
+                .map_err(|_| "bad_body".to_owned())?
+                .len() as u64;
+            fields.push((name.clone(), String::new()));
+        } else {
+            fields.push((name.clone(), text.to_owned()));
+        }
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let path = received.target.split('?').next().unwrap_or_default();
+    let host = received
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("host"))
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    let bucket = match path.trim_start_matches('/').split('/').next() {
+        Some(b) if !b.is_empty() => b,
+        _ => host.split('.').next().unwrap_or_default(),
+    };
+    let post = PostForm::new(bucket, &pairs, file_length);
+    let mut buf = vec![0u8; 64 * 1024];
+    let verified = verify::verify_post_form(&post, lookup, policy, &mut buf)
+        .map_err(|e| e.kind().to_owned())?;
+    Ok(Outcome {
+        access_key_id: verified.access_key_id.to_owned(),
+        payload: "unsigned",
     })
 }
