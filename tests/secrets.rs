@@ -69,6 +69,19 @@ fn debug_and_display_never_show_secrets() {
     let mut pbuf = [0u8; 4096];
     let post = s3::presign_post(&signer, &policy, &mut pbuf).unwrap();
     assert_hidden("PresignedPost", &format!("{post:?}"));
+    // The form as a server receives it, token field included.
+    let fields: Vec<(&str, &str)> = post.fields().collect();
+    assert!(
+        fields.iter().any(|(_, v)| *v == TOKEN),
+        "the form carries the token"
+    );
+    let form = awsig::verify::PostForm::new("bkt", &fields, 10);
+    assert_hidden("PostForm", &format!("{form:?}"));
+    let lookup = |_: &str| Some(Secret::new(SECRET, Some(TOKEN)));
+    let mut vbuf = [0u8; 4096];
+    let verified =
+        awsig::verify::verify_post_form(&form, &lookup, &Policy::new(t, "s3"), &mut vbuf).unwrap();
+    assert_hidden("VerifiedPost", &format!("{verified:?}"));
 
     let seed = signed.signature();
     let chunks = v4::ChunkSigner::new(&signer, &seed, v4::ChunkedMode::Signed);

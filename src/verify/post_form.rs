@@ -41,7 +41,7 @@ const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// length and, for `${filename}` in the `key` field, its name. A field
 /// named `file` ends the form: S3 ignores the fields after it, and so must
 /// the server (they are not verified).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct PostForm<'f> {
     /// The bucket the request was addressed to (its host or path).
@@ -72,6 +72,27 @@ impl<'f> PostForm<'f> {
     pub const fn file_name(mut self, name: &'f str) -> Self {
         self.file_name = Some(name);
         self
+    }
+}
+
+/// Field names only: values hold the session token and the signature.
+impl core::fmt::Debug for PostForm<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PostForm")
+            .field("bucket", &self.bucket)
+            .field("fields", &FieldNames(self.fields))
+            .field("file_length", &self.file_length)
+            .finish_non_exhaustive()
+    }
+}
+
+struct FieldNames<'f>(&'f [(&'f str, &'f str)]);
+
+impl core::fmt::Debug for FieldNames<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_list()
+            .entries(self.0.iter().map(|(name, _)| name))
+            .finish()
     }
 }
 
