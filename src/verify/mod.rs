@@ -321,6 +321,9 @@ pub struct Verified<'r> {
     /// What was established about the body, and what the server must
     /// still do.
     pub payload: PayloadCoverage<'r>,
+    /// Whether the signature covers the path with dot and empty segments
+    /// removed (every service but S3), see [`Verified::signed_path`].
+    pub(crate) normalized_path: bool,
 }
 
 /// What verification established about the body.
@@ -372,6 +375,37 @@ pub enum PayloadCoverage<'r> {
 }
 
 impl<'r> Verified<'r> {
+    /// The path the signature covers, which the server must act on: for
+    /// every service but S3 the path with dot and empty segments removed
+    /// (`/a/../b` was signed as `/b`), for S3 the path as sent
+    /// ([`Verified::path`]). Written into `out`, still percent-encoded as
+    /// sent.
+    ///
+    /// ```
+    /// use awsig::verify::{self, Policy, Secret};
+    /// use awsig::{Credentials, Request, SigningTime, v4};
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+    /// # let t = SigningTime::parse_rfc3339("2015-08-30T12:36:00Z")?;
+    /// # let key = v4::SigningKey::derive(&creds, t, "us-east-1", "execute-api")?;
+    /// # let headers = [("Host", "example.com")];
+    /// # let mut buf = [0u8; 1024];
+    /// # let lookup = |_: &str| Some(Secret::new("secret", None));
+    /// let url = v4::presign(&v4::Signer::new(&key, &creds, t)?, &Request::new("GET", "/users/x/../admin", &headers), 300, &Default::default(), &mut buf)?;
+    /// let verified = verify::verify(&Request::new("GET", url.as_str(), &headers), &lookup, &Policy::new(t, "execute-api"))?;
+    /// assert_eq!(verified.path, "/users/x/../admin"); // as sent
+    /// let mut out = [0u8; 64];
+    /// assert_eq!(verified.signed_path(&mut out)?, "/users/admin"); // as signed
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] when `out` cannot hold it.
+    pub fn signed_path<'o>(&self, out: &'o mut [u8]) -> Result<&'o str, Error> {
+        let mut buf = crate::sink::OutBuf::new(out);
+        crate::canonical::path::write(&mut buf, self.path, self.normalized_path, false);
+        buf.finish()
+    }
+
     /// The signed header names, one by one.
     ///
     /// ```

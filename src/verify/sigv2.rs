@@ -76,6 +76,7 @@ pub(crate) fn verify<'r, 's, L: SecretLookup<'s> + ?Sized>(
         signed_at: claimed.timestamp,
         expires_at: claimed.expires,
         payload,
+        normalized_path: false,
     })
 }
 

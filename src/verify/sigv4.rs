@@ -246,7 +246,7 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
         payload: received.payload.as_str(),
     };
     if signature_matches(claimed, &secret, &canonical)? {
-        return Ok(verified(received, claimed));
+        return Ok(verified(received, claimed, settings.normalize_path));
     }
     if let Some(retry) = unsigned_retry(received, claimed, policy) {
         let canonical = CanonicalRequest {
@@ -259,7 +259,7 @@ fn finish<'r, 's, L: SecretLookup<'s> + ?Sized>(
             if !policy.allow_unsigned_payload {
                 return Err(Rejection::UnsignedPayloadNotAllowed.into());
             }
-            return Ok(verified(&retry, claimed));
+            return Ok(verified(&retry, claimed, settings.normalize_path));
         }
     }
     Err(Rejection::SignatureMismatch.into())
@@ -400,7 +400,11 @@ fn unsigned_params(scheme: Scheme, settings: &SigningSettings) -> &'static [&'st
 }
 
 /// Who signed and what: the claim, as received.
-fn verified<'r>(received: &Received<'_, 'r>, claimed: &Claimed<'r>) -> Verified<'r> {
+fn verified<'r>(
+    received: &Received<'_, 'r>,
+    claimed: &Claimed<'r>,
+    normalize_path: bool,
+) -> Verified<'r> {
     let c = claimed.credential;
     Verified {
         scheme: claimed.scheme,
@@ -417,6 +421,7 @@ fn verified<'r>(received: &Received<'_, 'r>, claimed: &Claimed<'r>) -> Verified<
             .expires
             .and_then(|e| claimed.signed_at.checked_add_seconds(i64::from(e)).ok()),
         payload: received.coverage,
+        normalized_path: normalize_path,
     }
 }
 
