@@ -123,7 +123,11 @@ pub(crate) fn excused(case: &Case, produced: &Produced, rejection: Error) -> boo
         // The query also says "X-Amz-Algorithm": both header and query
         // authentication, which the verifier refuses as ambiguous.
         Error::Rejected(Rejection::AmbiguousAuthentication) => {
-            query_param(&produced.target, "X-Amz-Algorithm").is_some()
+            let has = |name| query_param(&produced.target, name).is_some();
+            ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders"]
+                .into_iter()
+                .any(has)
+                || (has("AWSAccessKeyId") && (has("Signature") || has("SignatureVersion")))
         }
         // The caller's own x-amz-security-token header without a session
         // token in the credentials: the server expects none.
