@@ -233,7 +233,13 @@ fn conditions(value: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<OwnedCondition>>
             }
             continue;
         }
-        let (op, a, b): (String, Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+        let parts: Vec<Bound<'_, PyAny>> = item.try_iter()?.collect::<PyResult<_>>()?;
+        let [op, a, b] = <[Bound<'_, PyAny>; 3]>::try_from(parts).map_err(|_| {
+            pyo3::exceptions::PyValueError::new_err(
+                "a POST policy condition is a dict or a list of three items",
+            )
+        })?;
+        let op: String = op.extract()?;
         let field = |v: &Bound<'_, PyAny>| -> PyResult<String> {
             let s: String = v.extract()?;
             Ok(s.strip_prefix('$').map(str::to_owned).unwrap_or(s))
