@@ -122,11 +122,25 @@ pub fn presign_one<'py>(
     time: SigningTime,
 ) -> PyResult<Bound<'py, PyString>> {
     let bucket = place.bucket(signer).or_raise(py)?;
-    let mut url = String::new();
     signer
-        .with_signer(time, |s| presign_into(s, &bucket, object, key, &mut url))
-        .or_raise(py)?;
-    Ok(PyString::new(py, &url))
+        .with_signer(time, |s| {
+            let mut stack = [0u8; STACK_URL];
+            let (method, expires_in, options) = (object.method, object.expires_in, &object.options);
+            // The common case (no token, no extra parameter, a URL that
+            // fits): straight from the stack to a Python string.
+            if s.session_token().is_none() && options.query.is_empty() {
+                let out = &mut stack;
+                match s3::presign_object(s, &bucket, method, key, expires_in, options, out) {
+                    Ok(url) => return Ok(PyString::new(py, url.as_str())),
+                    Err(CoreError::BufferTooSmall { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            let mut url = String::new();
+            presign_into(s, &bucket, object, key, &mut url)?;
+            Ok(PyString::new(py, &url))
+        })
+        .or_raise(py)
 }
 
 /// Signs `keys` (one thread), appending each URL to `text` and its end to
@@ -151,7 +165,8 @@ fn presign_run(
 /// Keys per thread below which a batch is not split.
 const PER_THREAD: usize = 2048;
 
-/// Signs every key, on up to `threads` threads (without the GIL).
+/// Signs every key, on up to `threads` threads (without the GIL, nor the
+/// key cache's lock: with a copy of the key).
 fn presign_all(
     signer: &Signer,
     place: &Place<'_>,
@@ -161,21 +176,22 @@ fn presign_all(
     threads: usize,
 ) -> Result<Vec<(String, Vec<usize>)>, CoreError> {
     let bucket = place.bucket(signer)?;
-    signer.with_signer(time, |s| {
-        let threads = threads.clamp(1, keys.len().div_ceil(PER_THREAD).max(1));
-        if threads == 1 {
-            return Ok(vec![presign_run(s, &bucket, object, keys)?]);
-        }
-        let per = keys.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let runs: Vec<_> = keys
-                .chunks(per)
-                .map(|part| scope.spawn(|| presign_run(s, &bucket, object, part)))
-                .collect();
-            runs.into_iter()
-                .map(|run| run.join().unwrap_or(Err(CoreError::WriteFailed)))
-                .collect()
-        })
+    let key = signer.key(time)?;
+    let credentials = signer.credentials.as_credentials();
+    let s = &v4::Signer::new(&key, &credentials, time)?;
+    let threads = threads.clamp(1, keys.len().div_ceil(PER_THREAD).max(1));
+    if threads == 1 {
+        return Ok(vec![presign_run(s, &bucket, object, keys)?]);
+    }
+    let per = keys.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let runs: Vec<_> = keys
+            .chunks(per)
+            .map(|part| scope.spawn(|| presign_run(s, &bucket, object, part)))
+            .collect();
+        runs.into_iter()
+            .map(|run| run.join().unwrap_or(Err(CoreError::WriteFailed)))
+            .collect()
     })
 }
 

@@ -2,7 +2,9 @@
 //! of the day kept in a cache shared by every call (and thread).
 
 use awsig_core::s3::ObjectOptions;
-use awsig_core::v4::{self, SessionTokenMode, SharedKeyCache, SigningSettings};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use awsig_core::v4::{self, KeyCache, SessionTokenMode, SigningKey, SigningSettings};
 use awsig_core::{Credentials, Error as CoreError, OwnedCredentials, Request, SigningTime, v2};
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
@@ -17,12 +19,17 @@ use crate::time::{signing_time, to_datetime};
 /// Signs and presigns requests with one set of credentials for one region
 /// and service. The signing key is derived once per UTC day (and again when
 /// the scope changes) and shared by all calls, from any thread.
+///
+/// The cache is a `KeyCache` behind a mutex: a call signs with the cached
+/// key under the lock (no copy of the key), holding the GIL, so the lock
+/// is never contended but by batches, which copy the key out and sign
+/// without either.
 #[pyclass(frozen, module = "awsig")]
 pub struct Signer {
     pub(crate) credentials: OwnedCredentials,
     pub(crate) region: String,
     pub(crate) service: String,
-    pub(crate) keys: SharedKeyCache,
+    pub(crate) keys: Mutex<KeyCache>,
     /// S3's endpoint for the region (`s3.amazonaws.com` in us-east-1, as
     /// botocore's default; `s3.<region>.amazonaws.com` elsewhere).
     pub(crate) s3_endpoint: String,
@@ -39,17 +46,30 @@ pub struct Rules {
 }
 
 impl Signer {
-    /// Runs `f` with a signer at `time`, the key from the cache.
+    fn cache(&self) -> MutexGuard<'_, KeyCache> {
+        // Nothing panics while holding it; a poisoned cache is still sound.
+        self.keys.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `f` with a signer at `time` and the cached key, under the lock.
     pub(crate) fn with_signer<T>(
         &self,
         time: SigningTime,
         f: impl FnOnce(&v4::Signer<'_>) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
         let credentials = self.credentials.as_credentials();
-        let key = self
-            .keys
-            .key(&credentials, time, &self.region, &self.service)?;
-        f(&v4::Signer::new(&key, &credentials, time)?)
+        let mut cache = self.cache();
+        let key = cache.key(&credentials, time, &self.region, &self.service)?;
+        f(&v4::Signer::new(key, &credentials, time)?)
+    }
+
+    /// A copy of the key for `time`, to sign without the lock.
+    pub(crate) fn key(&self, time: SigningTime) -> Result<SigningKey, CoreError> {
+        let credentials = self.credentials.as_credentials();
+        let mut cache = self.cache();
+        cache
+            .key(&credentials, time, &self.region, &self.service)
+            .cloned()
     }
 
     fn settings(&self, rules: &Rules) -> SigningSettings {
@@ -112,7 +132,7 @@ impl Signer {
             credentials,
             region,
             service,
-            keys: SharedKeyCache::new(),
+            keys: Mutex::new(KeyCache::new()),
             s3_endpoint,
         };
         let now = SigningTime::now().or_raise(py)?;
@@ -153,7 +173,7 @@ impl Signer {
     /// How many signing keys were derived so far (once per day and scope).
     #[getter]
     fn key_derivations(&self) -> u64 {
-        self.keys.derivations()
+        self.cache().derivations()
     }
 
     fn __repr__(&self) -> String {
