@@ -20,10 +20,12 @@ use crate::time::{signing_time, to_datetime};
 /// and service. The signing key is derived once per UTC day (and again when
 /// the scope changes) and shared by all calls, from any thread.
 ///
-/// The cache is a `KeyCache` behind a mutex: a call signs with the cached
-/// key under the lock (no copy of the key), holding the GIL, so the lock
-/// is never contended but by batches, which copy the key out and sign
-/// without either.
+/// `Signer(access_key_id, secret_access_key, region, service, *,
+/// session_token=None, expires_at=None)` checks the credentials, the region
+/// and the service, and derives today's key.
+// The cache is a `KeyCache` behind a mutex: a call signs with the cached
+// key under the lock (no copy of the key), holding the GIL, so the lock is
+// contended only by batches, which copy the key out and sign without either.
 #[pyclass(frozen, module = "awsig")]
 pub struct Signer {
     pub(crate) credentials: OwnedCredentials,
@@ -191,8 +193,14 @@ impl Signer {
         )
     }
 
-    /// Presigns any request: `url` is a whole URL (the result is one too)
-    /// or a request-target (then `headers` carry `Host`).
+    /// Presigns any request (SigV4 query parameters).
+    ///
+    /// `url` is a whole URL (`Host` taken from it unless `headers` has one;
+    /// the result is a whole URL) or a request-target (`headers` must carry
+    /// `Host`). `payload`: the body (bytes) or a payload line (str). The
+    /// rule flags default to the service's (S3's for `s3`);
+    /// `unsigned_session_token` appends the token after signing (AWS IoT).
+    /// `trace=True` also returns the canonical request and string to sign.
     #[pyo3(signature = (method, url, *, headers=None, expires_in=3600, payload=None, time=None,
         normalize_path=None, double_encode_path=None, unsigned_payload=None,
         unsigned_session_token=false, trace=false))]
@@ -253,7 +261,13 @@ impl Signer {
         })
     }
 
-    /// Signs a request's headers; returns the headers to add.
+    /// Signs a request in its headers; returns the headers to add
+    /// (`x-amz-date`, `authorization`, and the token and
+    /// `x-amz-content-sha256` when they apply).
+    ///
+    /// `url` and `headers` as for `presign`; `payload` is the body (bytes;
+    /// empty when `None`) or a payload line; `content_sha256_header` adds
+    /// `x-amz-content-sha256` (on by default for `s3`).
     #[pyo3(signature = (method, url, *, headers=None, payload=None, time=None,
         normalize_path=None, double_encode_path=None, content_sha256_header=None,
         unsigned_session_token=false, trace=false))]
@@ -363,10 +377,16 @@ impl Signer {
         })
     }
 
-    /// A presigned URL for an S3 object (`UNSIGNED-PAYLOAD`), the key raw
-    /// (encoded once here as S3 wants). `endpoint` defaults to AWS's for the
-    /// region; `path_style` puts the bucket in the path; `http` for local
-    /// stores; `query`/`headers` are signed too.
+    /// A presigned URL for an S3 object, byte-identical to boto3's
+    /// `generate_presigned_url` for the same GET or PUT.
+    ///
+    /// `key` is the raw object key (encoded here, once, as S3 wants).
+    /// `endpoint`: host and optional port (default: AWS's for the region,
+    /// `s3.amazonaws.com` in us-east-1 as botocore does); `path_style` puts
+    /// the bucket in the path; `http` for local stores. `query` parameters
+    /// and `headers` (which the client must then send) are signed too. The
+    /// query is in botocore's order (operation parameters, then the
+    /// `X-Amz-*` ones; the order is not signed).
     #[pyo3(signature = (bucket, key, *, method="GET", expires_in=3600, endpoint=None,
         path_style=false, http=false, query=None, headers=None, time=None))]
     #[allow(clippy::too_many_arguments)]
@@ -402,9 +422,9 @@ impl Signer {
         crate::s3::presign_one(py, self, &place, &object, &key, time)
     }
 
-    /// Presigned URLs for many objects of one bucket, in order, signed
-    /// without the GIL (one key, one time for all; big batches on up to
-    /// `threads` threads, default: the CPUs).
+    /// `presign_s3` for many keys of one bucket, in order, at one time,
+    /// signed with the GIL released; batches of more than 2048 keys are
+    /// split across up to `threads` threads (default: the CPUs).
     #[pyo3(signature = (bucket, keys, *, method="GET", expires_in=3600, endpoint=None,
         path_style=false, http=false, time=None, threads=None))]
     #[allow(clippy::too_many_arguments)]
