@@ -245,3 +245,31 @@ def test_reprs_hide_secrets():
     signed = signer.sign_headers("GET", "https://b.s3.amazonaws.com/k", time="2026-12-03T12:00:00Z")
     for text in (repr(signer), repr(url), repr(post), repr(signed)):
         assert "very-secret" not in text and "session-tok" not in text
+
+
+def test_batch_releases_the_gil():
+    """Another Python thread runs while a batch is signed (a call that held
+    the GIL would be one bytecode: no other thread could run during it)."""
+    signer = s3_signer()
+    keys = [f"k/{i}" for i in range(100_000)]
+    ticks = [0]
+    running = threading.Event()
+    stop = threading.Event()
+
+    def count():
+        running.set()
+        while not stop.is_set():
+            ticks[0] += 1
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    running.wait()
+    try:
+        before = ticks[0]
+        urls = signer.presign_s3_many("b", keys, time="2026-12-03T12:00:00Z", threads=1)
+        during = ticks[0] - before
+    finally:
+        stop.set()
+        counter.join()
+    assert len(urls) == len(keys)
+    assert during > 0
