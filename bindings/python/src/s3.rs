@@ -206,6 +206,11 @@ pub fn presign_many<'py>(
     time: SigningTime,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
+    if keys.is_instance_of::<PyString>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "keys must be an iterable of keys, not one str",
+        ));
+    }
     let keys: Vec<PyBackedStr> = keys
         .try_iter()?
         .map(|k| k?.extract::<PyBackedStr>())

@@ -83,6 +83,7 @@ def test_bad_input_raises_its_kind(call, cls, kind):
     lambda: signer().presign_s3("b", None),
     lambda: signer().presign_s3_many("b", ["k", 3]),
     lambda: signer().presign_s3_many("b", 5),
+    lambda: signer().presign_s3_many("b", "one-key"),
     lambda: signer().presign("GET", "/", headers=[("Host",)]),
     lambda: signer().presign("GET", "/", headers=5),
     lambda: signer().presign("GET", "/", headers=HOST, payload=5),
