@@ -31,6 +31,10 @@ def load(name):
 
 SUITE = load("suite-v4.jsonl")
 BOTOCORE = load("botocore-public.jsonl")
+# The SQS seed requests: SigV4 and SigV2 presigned, SigV2 with `Expires`,
+# and a SigV2-signed POST body (extension scheme `v2-form`).
+SEED = [row for name in ("sqs-seed.jsonl", "sqs-seed-v2-expires.jsonl", "sqs-seed-v2-post.jsonl")
+        for row in load(f"seed/{name}")]
 
 
 def sign_case(case):
@@ -48,13 +52,14 @@ def sign_case(case):
         session_token=creds.get("session_token"),
     )
     result = dict.fromkeys(FIELDS)
-    if scheme == "v2-query":
+    if scheme in ("v2-query", "v2-form"):
         signed = signer.sign_v2(
             request["method"], request["target"], headers=headers,
+            form=body.decode() if scheme == "v2-form" else None,
             expires=case.get("v2_expires"), time=case["time"], trace=True,
         )
         result.update(signature=signed.signature, string_to_sign=signed.string_to_sign,
-                      signed_target=signed.url)
+                      signed_target=signed.url, body=signed.body)
         return result
     s3 = scheme.startswith("s3-")
     def flag(name, default):
@@ -101,7 +106,9 @@ def result_of(case):
 def check(row):
     case, want = row["case"], row["expected"]
     got = result_of(case)
-    diffs = [f for f in FIELDS if compare.field_differs(f, want.get(f), got.get(f))]
+    # As compare.py: extension fields (`body`) compared exactly when expected.
+    extra = tuple(f for f in want if f not in FIELDS + ("id",) and want[f] is not None)
+    diffs = [f for f in FIELDS + extra if compare.field_differs(f, want.get(f), got.get(f))]
     assert not diffs, "\n".join(
         f"{f}:\n  want {json.dumps(want.get(f))}\n  got  {json.dumps(got.get(f))}" for f in diffs)
 
@@ -109,8 +116,9 @@ def check(row):
 def test_corpus_sizes():
     assert len(SUITE) == 76
     assert len(BOTOCORE) == 2000
+    assert len(SEED) == 7
     # Every case expects a signature (so a comparison is never vacuous).
-    assert all(row["expected"]["signature"] for row in SUITE + BOTOCORE)
+    assert all(row["expected"]["signature"] for row in SUITE + BOTOCORE + SEED)
 
 
 @pytest.mark.parametrize("row", SUITE, ids=[r["case"]["id"] for r in SUITE])
@@ -120,4 +128,9 @@ def test_suite_v4(row):
 
 @pytest.mark.parametrize("row", BOTOCORE, ids=[r["case"]["id"] for r in BOTOCORE])
 def test_botocore_public(row):
+    check(row)
+
+
+@pytest.mark.parametrize("row", SEED, ids=[r["case"]["id"] for r in SEED])
+def test_sqs_seed(row):
     check(row)
