@@ -5,6 +5,7 @@ defaults as the compiled signatures."""
 import ast
 import inspect
 import pathlib
+import sys
 
 import awsig
 
@@ -60,10 +61,12 @@ def test_stub_signatures_match():
                 if not isinstance(fn, ast.FunctionDef) or any(
                         isinstance(d, ast.Name) and d.id == "property" for d in fn.decorator_list):
                     continue
+                if fn.name == "__init__" and sys.version_info < (3, 10):
+                    continue  # abi3 classes carry no signature before 3.10
                 runtime = awsig.Signer if fn.name == "__init__" else getattr(awsig.Signer, fn.name)
                 assert params(fn) == runtime_params(runtime), fn.name
                 checked += 1
-    assert checked == 8
+    assert checked == (8 if sys.version_info >= (3, 10) else 7)
 
 
 def test_everything_public_has_a_docstring():
