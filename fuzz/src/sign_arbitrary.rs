@@ -124,9 +124,14 @@ pub(crate) fn excused(case: &Case, produced: &Produced, rejection: Error) -> boo
         // authentication, which the verifier refuses as ambiguous.
         Error::Rejected(Rejection::AmbiguousAuthentication) => {
             let has = |name| query_param(&produced.target, name).is_some();
-            ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders"]
-                .into_iter()
-                .any(has)
+            [
+                "X-Amz-Algorithm",
+                "X-Amz-Credential",
+                "X-Amz-Signature",
+                "X-Amz-SignedHeaders",
+            ]
+            .into_iter()
+            .any(has)
                 || (has("AWSAccessKeyId") && (has("Signature") || has("SignatureVersion")))
         }
         // The caller's own x-amz-security-token header without a session
