@@ -120,6 +120,16 @@ pub enum Error {
     /// Verification refused the request's authentication (wrong signature,
     /// expired URL, unknown access key, ...); see [`Error::rejection`].
     Rejected(Rejection),
+    /// An event-stream header name is empty or longer than 255 bytes, or a
+    /// byte array or string value is longer than 32,767 bytes.
+    InvalidEventHeader,
+    /// An event-stream message would be longer than its `u32` length field
+    /// can say (4 GiB).
+    EventMessageTooLarge,
+    /// Received event-stream bytes are not a well-formed message: a length
+    /// that does not add up, a CRC-32 that does not match, a malformed
+    /// header, or bytes missing.
+    MalformedEventMessage,
 }
 
 impl Error {
@@ -162,6 +172,9 @@ impl Error {
             | Error::InvalidSignature
             | Error::ChunkedStateError => "bad_case",
             Error::Rejected(r) => r.kind(),
+            Error::InvalidEventHeader
+            | Error::EventMessageTooLarge
+            | Error::MalformedEventMessage => "bad_event",
         }
     }
 
@@ -225,6 +238,15 @@ impl Error {
             }
             Error::InvalidPayloadHash => {
                 "a precomputed payload hash must be 64 lowercase hex digits (SHA-256)"
+            }
+            Error::InvalidEventHeader => {
+                "an event-stream header name must be 1 to 255 bytes, and a byte array or string value at most 32767 bytes"
+            }
+            Error::EventMessageTooLarge => {
+                "an event-stream message must be shorter than 4 GiB (its length is a u32)"
+            }
+            Error::MalformedEventMessage => {
+                "the bytes are not a well-formed event-stream message (lengths, CRC-32s or headers)"
             }
             _ => return None,
         })

@@ -285,6 +285,7 @@ extern crate alloc;
 extern crate std;
 
 mod canonical;
+mod crc32;
 mod credentials;
 mod ct;
 mod digits;

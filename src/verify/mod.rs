@@ -65,6 +65,7 @@
 
 mod chunked;
 mod claim;
+mod event_stream;
 mod parse;
 mod signature;
 mod sigv2;
@@ -75,6 +76,7 @@ use core::fmt;
 pub use crate::ct::ct_eq;
 pub use crate::rejection::Rejection;
 pub use chunked::ChunkVerifier;
+pub use event_stream::{EventVerifier, VerifiedEvent, verify_event_message};
 
 use crate::canonical::target::Target;
 use crate::ct::ct_eq_iter;

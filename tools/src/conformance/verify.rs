@@ -115,6 +115,15 @@ pub fn verify_line(value: &Value) -> Value {
     let case = value.get("case").unwrap_or(value);
     let id = case.get("id").cloned().unwrap_or(Value::Null);
     let expected = value.get("expected").unwrap_or(&Value::Null);
+    if case.get("scheme").and_then(Value::as_str) == Some("v4-event") {
+        let outcome = super::event::expected_frames(expected)
+            .map_err(|r| r.0.to_owned())
+            .and_then(|frames| super::event::verify_events(case, &frames));
+        return match outcome {
+            Ok(()) => json!({"id": id, "valid": true, "error": null}),
+            Err(kind) => json!({"id": id, "valid": false, "error": kind}),
+        };
+    }
     let outcome = received(case, expected)
         .map_err(|r| r.0.to_owned())
         .and_then(|r| {
