@@ -7,7 +7,7 @@
 Layers, lowest first (the crate docs list the same):
 
   0 primitives  rejection, error, ct, inline, sink, digits, scan, sort, encode, mac,
-                time, credentials, output
+                time, credentials, output, crc32
   1 canonical   canonical/*, request
   2 schemes     v4/*, v4a/*, v2
   3 s3          s3/*

@@ -213,7 +213,8 @@
 //! | [`s3`] | [`s3::Bucket`], [`s3::presign_get`] / [`s3::presign_put`] / [`s3::presign_object`], POST policies ([`s3::presign_post`]) |
 //! | [`v2`] | [`v2::sign_query`], [`v2::sign_form`] (SQS Query API) |
 //! | `v4a` | SigV4a keys (feature `sigv4a`) |
-//! | [`verify`] | [`verify::verify`], [`verify::verify_v2_form`], [`verify::Policy`] |
+//! | [`v4::event_stream`] | event-stream messages: [`v4::event_stream::MessageSigner`], [`v4::event_stream::encode`], [`v4::event_stream::Message`] |
+//! | [`verify`] | [`verify::verify`], [`verify::verify_v2_form`], [`verify::Policy`], [`verify::EventVerifier`] |
 //! | [`encode`] | [`encode::component`], [`encode::path`]: AWS's `UriEncode` for building targets |
 //! | `http` | sign and presign `http::Request`s (feature `http`) |
 //!
@@ -221,11 +222,11 @@
 //!
 //! | layer | modules |
 //! | --- | --- |
-//! | primitives | rejection, error, ct (constant-time compare), inline, sink, digits, scan, sort, encode, mac (HMAC-SHA256 from `hmac`/`sha2`), time, credentials, output |
+//! | primitives | rejection, error, ct (constant-time compare), inline, sink, digits, scan, sort, encode, mac (HMAC-SHA256 from `hmac`/`sha2`), time, credentials, output, crc32 (from `crc32fast`) |
 //! | canonical request parts | canonical/ (path, query, params, headers, payload, target, request), request |
-//! | schemes | v4/ (key, cache, signer, scope, string to sign, signature, sign, presign, chunked), v4a/, v2 |
+//! | schemes | v4/ (key, cache, signer, scope, string to sign, signature, sign, presign, chunked, event_stream), v4a/, v2 |
 //! | S3 objects and POST | s3/ |
-//! | verification | verify/ (claim, signature, sigv4, sigv2, chunked) |
+//! | verification | verify/ (claim, signature, sigv4, sigv2, chunked, event_stream) |
 //! | adapters | http, this file |
 //!
 //! A module uses only its own layer or those above it in this table, and

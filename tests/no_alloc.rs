@@ -237,3 +237,52 @@ fn signing_allocates_nothing() {
     let (n, v) = allocations_during(|| vec![1u8; 10]);
     assert!(n >= 1 && v.len() == 10);
 }
+
+#[test]
+fn event_stream_signing_and_verification_allocate_nothing() {
+    use awsig::v4::event_stream::{Header, HeaderValue, MessageSigner};
+    use awsig::verify::{EventVerifier, Policy, Secret};
+
+    let time = SigningTime::parse_rfc3339("2020-12-18T22:52:43Z").unwrap();
+    let creds = Credentials::new(
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        None,
+    )
+    .unwrap();
+    let key = SigningKey::derive(&creds, time, "us-east-1", "transcribe").unwrap();
+    let seed = v4::Signature::parse(&"ab".repeat(32)).unwrap();
+    let audio = vec![7u8; 65_536];
+    let headers = [
+        Header::new(":message-type", HeaderValue::String("event")),
+        Header::new(":event-type", HeaderValue::String("AudioEvent")),
+        Header::new(
+            ":content-type",
+            HeaderValue::String("application/octet-stream"),
+        ),
+    ];
+    let mut first = vec![0u8; 70_000];
+    let mut last = [0u8; 128];
+    let lookup = |_: &str| {
+        Some(Secret::new(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            None,
+        ))
+    };
+    let policy = Policy::new(time).region("us-east-1").service("transcribe");
+    let (n, ok) = allocations_during(|| {
+        let mut signer = MessageSigner::new(&seed);
+        let a = signer.sign_event(&key, &headers, &audio, time, &mut first[..]);
+        let b = signer.close(&key, time, &mut last[..]);
+        let (Ok(a), Ok(b)) = (a, b) else {
+            return false;
+        };
+        let mut verifier = EventVerifier::new(&seed, "AKIAIOSFODNN7EXAMPLE").unwrap();
+        verifier.verify(a.as_bytes(), &lookup, &policy).is_ok()
+            && verifier
+                .verify(b.as_bytes(), &lookup, &policy)
+                .is_ok_and(|e| e.is_end())
+    });
+    assert!(ok);
+    assert_eq!(n, 0, "event-stream signing and verification allocated");
+}

@@ -48,7 +48,7 @@
 //! # Ok::<(), awsig::Error>(())
 //! ```
 //!
-//! With `alloc`, [`with_buffer`](crate::with_buffer) gives owned frames:
+//! With `alloc`, `awsig::with_buffer` gives owned frames:
 //! `awsig::with_buffer(|buf| signer.sign(&key, inner, time, buf).map(|m| m.as_bytes().to_vec()))`.
 
 mod frame;
@@ -69,6 +69,22 @@ use crate::{Error, SigningTime};
 use frame::{CRC_LEN, Writer, headers_len, message_len, seal, write_message};
 
 /// The first line of every event string to sign.
+///
+/// ```
+/// # use awsig::v4::event_stream::{self, MessageSigner};
+/// # use awsig::v4::{Signature, SigningKey};
+/// # use awsig::{Credentials, Output, SigningTime, Trace};
+/// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// # let time = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+/// # let key = SigningKey::derive(&creds, time, "us-east-1", "transcribe")?;
+/// # let seed = Signature::parse(&"ab".repeat(32))?;
+/// let (mut unused, mut string_to_sign) = (String::new(), String::new());
+/// let mut trace = Trace::new(&mut unused, &mut string_to_sign);
+/// let mut buf = [0u8; 128];
+/// MessageSigner::new(&seed).close(&key, time, Output::traced(&mut buf, &mut trace))?;
+/// assert!(string_to_sign.starts_with("AWS4-HMAC-SHA256-PAYLOAD\n20261203T120000Z\n20261203/us-east-1/transcribe/aws4_request\nabab"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 pub const PAYLOAD_ALGORITHM: &str = "AWS4-HMAC-SHA256-PAYLOAD";
 
 /// `:chunk-signature` as encoded: name length, name, type 6, length 32.
@@ -82,6 +98,19 @@ const ENVELOPE_HEADERS_LEN: usize = SIGNATURE_HEADER.len() + 32 + DATE_HEADER_LE
 
 /// The bytes a signed envelope adds around the inner message: prelude,
 /// `:chunk-signature` and `:date` headers, message CRC (83).
+///
+/// ```
+/// # use awsig::v4::event_stream::{self, Header, HeaderValue, MessageSigner};
+/// # use awsig::v4::{Signature, SigningKey};
+/// # use awsig::{Credentials, SigningTime};
+/// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// # let time = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+/// # let key = SigningKey::derive(&creds, time, "us-east-1", "transcribe")?;
+/// # let seed = Signature::parse(&"ab".repeat(32))?;
+/// let mut buf = [0u8; event_stream::ENVELOPE_OVERHEAD + 5];
+/// assert_eq!(MessageSigner::new(&seed).sign(&key, b"inner", time, &mut buf)?.as_bytes().len(), 88);
+/// # Ok::<(), awsig::Error>(())
+/// ```
 pub const ENVELOPE_OVERHEAD: usize = PRELUDE_LEN + ENVELOPE_HEADERS_LEN + CRC_LEN;
 
 /// The length of the message [`encode`] writes for `headers` and a
@@ -92,6 +121,17 @@ pub const ENVELOPE_OVERHEAD: usize = PRELUDE_LEN + ENVELOPE_HEADERS_LEN + CRC_LE
 /// than [`MAX_HEADER_NAME_LEN`] bytes, or a byte array or string longer
 /// than [`MAX_HEADER_VALUE_LEN`]; [`Error::EventMessageTooLarge`] past
 /// 4 GiB (the prelude's `u32` length).
+///
+/// ```
+/// use awsig::v4::event_stream::{self, Header, HeaderValue};
+///
+/// let headers = [Header::new(":event-type", HeaderValue::String("AudioEvent"))];
+/// // prelude 12, header 1 + 11 + 1 + 2 + 10, payload 3200, CRC 4
+/// assert_eq!(event_stream::encoded_len(&headers, 3200)?, 3241);
+/// let mut buf = vec![0u8; event_stream::encoded_len(&headers, 3200)?];
+/// assert_eq!(event_stream::encode(&headers, &[0u8; 3200], &mut buf)?.len(), 3241);
+/// # Ok::<(), awsig::Error>(())
+/// ```
 pub fn encoded_len(headers: &[Header<'_>], payload_len: usize) -> Result<usize, Error> {
     message_len(headers_len(headers)?, payload_len)
 }
@@ -186,6 +226,25 @@ fn hash(data: &[u8]) -> [u8; 64] {
 
 /// A signed envelope, written into the caller's buffer, and its signature
 /// (the one the next message chains on).
+///
+/// ```
+/// # use awsig::v4::event_stream::{self, Header, HeaderValue, MessageSigner};
+/// # use awsig::v4::{Signature, SigningKey};
+/// # use awsig::{Credentials, SigningTime};
+/// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// # let time = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+/// # let key = SigningKey::derive(&creds, time, "us-east-1", "transcribe")?;
+/// # let seed = Signature::parse(&"ab".repeat(32))?;
+/// use awsig::v4::event_stream::Message;
+///
+/// let mut buf = [0u8; 128];
+/// let signed = MessageSigner::new(&seed).sign(&key, b"inner", time, &mut buf)?;
+/// let envelope = Message::decode(signed.as_bytes())?;
+/// assert_eq!(envelope.payload(), b"inner");
+/// let hex = signed.signature();
+/// assert!(matches!(envelope.header(":chunk-signature"), Some(HeaderValue::ByteArray(raw)) if raw.len() == 32 && hex.as_str().len() == 64));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct SignedMessage<'o> {
     frame: &'o [u8],
@@ -212,6 +271,25 @@ impl<'o> SignedMessage<'o> {
 /// Each message is signed at its own time (its `:date`), with a key of
 /// that UTC day: a stream that runs past midnight UTC takes the next day's
 /// key (a [`KeyCache`](crate::v4::KeyCache) hands out the right one).
+///
+/// ```
+/// use awsig::v4::event_stream::MessageSigner;
+/// use awsig::v4::{KeyCache, Signature};
+/// use awsig::{Credentials, SigningTime};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let seed = Signature::parse(&"ab".repeat(32))?;
+/// let mut keys = KeyCache::new();
+/// let mut signer = MessageSigner::new(&seed);
+/// let mut buf = [0u8; 256];
+/// let before = SigningTime::parse_rfc3339("2026-12-03T23:59:59Z")?;
+/// for time in [before, before.checked_add_seconds(2)?] {
+///     let key = keys.key(&creds, time, "us-east-1", "transcribe")?;
+///     signer.sign(key, b"inner message", time, &mut buf)?;
+/// }
+/// assert_eq!(keys.derivations(), 2); // one key per UTC day
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct MessageSigner {
     previous: Signature,
@@ -220,12 +298,35 @@ pub struct MessageSigner {
 impl MessageSigner {
     /// Starts after the request that opened the stream, whose signature is
     /// `seed`.
+    ///
+    /// ```
+    /// # use awsig::v4::event_stream::MessageSigner;
+    /// # use awsig::v4::Signature;
+    /// let seed = Signature::parse(&"ab".repeat(32))?;
+    /// assert_eq!(MessageSigner::new(&seed).previous_signature(), &seed);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub const fn new(seed: &Signature) -> Self {
         Self { previous: *seed }
     }
 
     /// The signature of the last message signed (the seed before any).
+    ///
+    /// ```
+    /// # use awsig::v4::event_stream::{self, Header, HeaderValue, MessageSigner};
+    /// # use awsig::v4::{Signature, SigningKey};
+    /// # use awsig::{Credentials, SigningTime};
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+    /// # let time = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+    /// # let key = SigningKey::derive(&creds, time, "us-east-1", "transcribe")?;
+    /// # let seed = Signature::parse(&"ab".repeat(32))?;
+    /// let mut signer = MessageSigner::new(&seed);
+    /// let mut buf = [0u8; 128];
+    /// let sent = signer.sign(&key, b"one", time, &mut buf)?.signature();
+    /// assert_eq!(signer.previous_signature(), &sent);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     #[must_use]
     pub fn previous_signature(&self) -> &Signature {
         &self.previous
@@ -234,6 +335,20 @@ impl MessageSigner {
     /// The signature of the next message, `message` its encoded bytes
     /// (empty for the message that ends the stream), without writing an
     /// envelope.
+    ///
+    /// ```
+    /// # use awsig::v4::event_stream::{self, Header, HeaderValue, MessageSigner};
+    /// # use awsig::v4::{Signature, SigningKey};
+    /// # use awsig::{Credentials, SigningTime};
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+    /// # let time = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+    /// # let key = SigningKey::derive(&creds, time, "us-east-1", "transcribe")?;
+    /// # let seed = Signature::parse(&"ab".repeat(32))?;
+    /// let mut buf = [0u8; 128];
+    /// let written = MessageSigner::new(&seed).sign(&key, b"inner", time, &mut buf)?.signature();
+    /// assert_eq!(MessageSigner::new(&seed).signature(&key, b"inner", time)?, written);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     ///
     /// # Errors
     /// [`Error::KeyScopeMismatch`] when `time` is not on `key`'s UTC day;
@@ -254,6 +369,26 @@ impl MessageSigner {
     /// empty for the message that ends the stream) and writes its envelope.
     /// On error nothing changes: the same message can be signed again with
     /// a larger buffer.
+    ///
+    /// ```
+    /// # use awsig::v4::event_stream::{self, Header, HeaderValue, MessageSigner};
+    /// # use awsig::v4::{Signature, SigningKey};
+    /// # use awsig::{Credentials, SigningTime};
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+    /// # let time = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+    /// # let key = SigningKey::derive(&creds, time, "us-east-1", "transcribe")?;
+    /// # let seed = Signature::parse(&"ab".repeat(32))?;
+    /// let headers = [Header::new(":event-type", HeaderValue::String("AudioEvent"))];
+    /// let mut inner = [0u8; 64];
+    /// let inner = event_stream::encode(&headers, b"pcm", &mut inner)?;
+    /// let mut small = [0u8; 16];
+    /// let mut signer = MessageSigner::new(&seed);
+    /// let needed = inner.len() + event_stream::ENVELOPE_OVERHEAD;
+    /// assert_eq!(signer.sign(&key, inner, time, &mut small).unwrap_err(), awsig::Error::BufferTooSmall { needed });
+    /// let mut buf = vec![0u8; needed];
+    /// assert_eq!(signer.sign(&key, inner, time, &mut buf)?.as_bytes().len(), needed);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`MessageSigner::signature`]; [`Error::BufferTooSmall`]
@@ -314,6 +449,20 @@ impl MessageSigner {
     }
 
     /// Signs and writes the empty message that ends the stream.
+    ///
+    /// ```
+    /// # use awsig::v4::event_stream::{self, Header, HeaderValue, MessageSigner};
+    /// # use awsig::v4::{Signature, SigningKey};
+    /// # use awsig::{Credentials, SigningTime};
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+    /// # let time = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+    /// # let key = SigningKey::derive(&creds, time, "us-east-1", "transcribe")?;
+    /// # let seed = Signature::parse(&"ab".repeat(32))?;
+    /// let mut buf = [0u8; event_stream::ENVELOPE_OVERHEAD];
+    /// let end = MessageSigner::new(&seed).close(&key, time, &mut buf)?;
+    /// assert_eq!(event_stream::Message::decode(end.as_bytes())?.payload(), b"");
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     ///
     /// # Errors
     /// As [`MessageSigner::sign`].

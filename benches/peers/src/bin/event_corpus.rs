@@ -129,10 +129,8 @@ fn header(rng: &mut Rng, i: usize) -> (Value, Header) {
 fn rfc3339(t: SystemTime) -> String {
     let d = t.duration_since(SystemTime::UNIX_EPOCH).unwrap();
     let dt = DateTime::from_secs_and_nanos(d.as_secs() as i64, d.subsec_nanos());
-    let s = dt
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .unwrap();
-    s
+    dt.fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap()
 }
 
 struct Spec {
