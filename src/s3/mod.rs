@@ -26,6 +26,8 @@
 //! ```
 
 mod post;
+#[cfg(feature = "s3-sigv2")]
+pub mod v2;
 
 pub use post::{
     Condition, KeyCondition, PostPolicy, PresignedPost, presign_post, sign_encoded_policy,

@@ -67,6 +67,8 @@ mod chunked;
 mod claim;
 mod event_stream;
 mod parse;
+#[cfg(feature = "s3-sigv2")]
+mod s3_v2;
 mod signature;
 mod sigv2;
 mod sigv4;
@@ -77,6 +79,8 @@ pub use crate::ct::ct_eq;
 pub use crate::rejection::Rejection;
 pub use chunked::ChunkVerifier;
 pub use event_stream::{EventVerifier, VerifiedEvent, verify_event_message};
+#[cfg(feature = "s3-sigv2")]
+pub use s3_v2::{S3_V2_MAX_LIFETIME, VerifiedS3V2, verify_s3_v2};
 
 use crate::canonical::target::Target;
 use crate::ct::ct_eq_iter;

@@ -6,7 +6,8 @@
 //! (`expected` is ignored when signing). Schemes: `v4-header`, `v4-query`,
 //! `s3-v4-header`, `s3-v4-query`, `v2-query`, and the extensions
 //! `s3-v4-chunked`, `v2-form` (with the case field `v2_expires`),
-//! `v4-event` (event-stream messages) and
+//! `v4-event` (event-stream messages), `s3-v2-header`, `s3-v2-query`
+//! (S3's SigV2) and
 //! `v4a-header`, `v4a-query` (when given a SigV4a signer,
 //! [`Runner::with_v4a`]); anything else gives `"error":
 //! "unsupported_scheme"`.
@@ -17,6 +18,7 @@
 
 mod case;
 mod event;
+mod s3v2;
 mod sign;
 mod verify;
 

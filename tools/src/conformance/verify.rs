@@ -29,7 +29,7 @@ pub fn received(case: &Value, expected: &Value) -> Result<Received, Refused> {
     let mut target = c.target.to_owned();
     let mut form = None;
     match c.scheme {
-        "v4-header" | "s3-v4-header" | "s3-v4-chunked" => {
+        "v4-header" | "s3-v4-header" | "s3-v4-chunked" | "s3-v2-header" => {
             for h in expected["added_headers"]
                 .as_array()
                 .ok_or(Refused("bad_case"))?
@@ -100,6 +100,11 @@ pub fn verify_received(
     );
     let lookup = |k: &str| (k == akid).then(|| Secret::new(&want_secret, token.as_deref()));
     let policy = Policy::new(now).settings(c.settings);
+    if c.scheme.starts_with("s3-v2-") {
+        return verify::verify_s3_v2(&request, &lookup, &policy)
+            .map(|v| (Scheme::V2Query, v.access_key_id.to_owned()))
+            .map_err(|r| r.kind().to_owned());
+    }
     let result = match &received.form {
         Some(form) => verify::verify_v2_form(&request, form, &lookup, &policy),
         None => verify::verify(&request, &lookup, &policy),
