@@ -54,6 +54,20 @@ use crate::{Credentials, Error, Request, SigningTime};
 
 /// The query parameters that are sub-resources, part of the signed
 /// resource (botocore's `HmacV1Auth.QSAOfInterest`), in byte order.
+///
+/// ```
+/// # use awsig::{Credentials, Request, SigningTime, s3};
+/// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// # let t = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+/// # let headers = [("Host", "127.0.0.1:9000")];
+/// # let mut buf = [0u8; 512];
+/// // `acl` is signed, `prefix` is not.
+/// let a = s3::v2::presign(&creds, &Request::new("GET", "/b/k?acl&prefix=x", &headers), t, &mut buf)?.signature().to_owned();
+/// let b = s3::v2::presign(&creds, &Request::new("GET", "/b/k?acl&prefix=y", &headers), t, &mut buf)?.signature().to_owned();
+/// let c = s3::v2::presign(&creds, &Request::new("GET", "/b/k?prefix=x", &headers), t, &mut buf)?.signature().to_owned();
+/// assert!(a == b && a != c && s3::v2::SUBRESOURCES.contains(&"acl"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 pub const SUBRESOURCES: [&str; 35] = [
     "accelerate",
     "acl",
@@ -93,6 +107,17 @@ pub const SUBRESOURCES: [&str; 35] = [
 ];
 
 /// The query parameters the presigner adds, which a request must not carry.
+///
+/// ```
+/// # use awsig::{Credentials, Request, SigningTime, s3};
+/// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// # let t = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+/// # let headers = [("Host", "127.0.0.1:9000")];
+/// # let mut buf = [0u8; 512];
+/// let err = s3::v2::presign(&creds, &Request::new("GET", "/b/k?Expires=1", &headers), t, &mut buf).unwrap_err();
+/// assert_eq!(err, awsig::Error::AuthParameterPresent);
+/// # Ok::<(), awsig::Error>(())
+/// ```
 pub const AUTH_PARAMETERS: [&str; 4] = [
     "AWSAccessKeyId",
     "Expires",
@@ -287,6 +312,14 @@ pub(crate) fn header<'a>(headers: &[(&'a str, &'a str)], name: &str) -> Option<&
 }
 
 /// An HTTP date (RFC 1123, `GMT`): `Sun, 30 Aug 2015 12:36:00 GMT`.
+///
+/// ```
+/// use awsig::{SigningTime, s3::v2::HttpDate};
+///
+/// let t = SigningTime::from_unix_seconds(0)?;
+/// assert_eq!(HttpDate::new(t).as_str(), "Thu, 01 Jan 1970 00:00:00 GMT");
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct HttpDate([u8; 29]);
 
@@ -439,6 +472,18 @@ fn parts<'a>(
 
 /// The headers that sign a request (header form): `Date`,
 /// `x-amz-security-token` with temporary credentials, `Authorization`.
+///
+/// ```
+/// # use awsig::{Credentials, Request, SigningTime, s3};
+/// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// # let t = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+/// # let headers = [("Host", "127.0.0.1:9000")];
+/// # let mut buf = [0u8; 512];
+/// let signed = s3::v2::sign_headers(&creds, &Request::new("GET", "/b/k", &headers), t, &mut buf)?;
+/// assert_eq!(signed.signature().len(), 28);
+/// assert!(signed.authorization().starts_with("AWS AKIDEXAMPLE:"));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy)]
 #[must_use]
 pub struct SignedHeaders<'o> {
@@ -450,6 +495,18 @@ pub struct SignedHeaders<'o> {
 
 impl<'o> SignedHeaders<'o> {
     /// The headers to add, `(name, value)`, `Authorization` last.
+    ///
+    /// ```
+    /// # use awsig::{Credentials, Request, SigningTime, s3};
+    /// let creds = Credentials::new("ASIAEXAMPLE", "secret", Some("token"))?;
+    /// # let t = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+    /// # let headers = [("Host", "127.0.0.1:9000")];
+    /// # let mut buf = [0u8; 512];
+    /// let signed = s3::v2::sign_headers(&creds, &Request::new("GET", "/b/k", &headers), t, &mut buf)?;
+    /// let names: Vec<_> = signed.headers().map(|(n, _)| n).collect();
+    /// assert_eq!(names, ["Date", "x-amz-security-token", "Authorization"]);
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> + '_ {
         [
             Some(("Date", self.date.as_str())),
@@ -544,6 +601,17 @@ pub fn sign_headers<'o>(
 }
 
 /// A presigned request-target, in the caller's buffer.
+///
+/// ```
+/// # use awsig::{Credentials, Request, SigningTime, s3};
+/// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// # let t = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+/// # let headers = [("Host", "127.0.0.1:9000")];
+/// # let mut buf = [0u8; 512];
+/// let url = s3::v2::presign(&creds, &Request::new("GET", "/b/k", &headers), t, &mut buf)?;
+/// assert!(url.as_str().ends_with(&format!("Signature={}", awsig::encode::component(url.signature()))));
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy)]
 #[must_use]
 pub struct Presigned<'o> {
@@ -697,6 +765,13 @@ pub fn sign_policy(credentials: &Credentials<'_>, policy_base64: &str) -> Policy
 }
 
 /// A POST policy's SigV2 signature, base64.
+///
+/// ```
+/// # use awsig::{Credentials, s3};
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// assert_eq!(s3::v2::sign_policy(&creds, "e30=").as_str().len(), 28);
+/// # Ok::<(), awsig::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct PolicySignature([u8; 28]);
 

@@ -80,7 +80,7 @@ pub use crate::rejection::Rejection;
 pub use chunked::ChunkVerifier;
 pub use event_stream::{EventVerifier, VerifiedEvent, verify_event_message};
 #[cfg(feature = "s3-sigv2")]
-pub use s3_v2::{S3_V2_MAX_LIFETIME, VerifiedS3V2, verify_s3_v2};
+pub use s3_v2::{S3_V2_MAX_LIFETIME, VerifiedS3V2, verify_s3_v2, verify_s3_v2_post};
 
 use crate::canonical::target::Target;
 use crate::ct::ct_eq_iter;

@@ -261,3 +261,56 @@ pub fn verify_s3_v2<'r, 's, L: SecretLookup<'s> + ?Sized>(
     }
     Ok(claim.verified)
 }
+
+/// Verifies the signature of a browser POST upload signed with S3's SigV2
+/// (botocore's `HmacV1PostAuth`): the form `fields` (`AWSAccessKeyId`,
+/// `policy`, `signature`, and `x-amz-security-token` with temporary
+/// credentials; names in any case). The policy's `expiration` and
+/// conditions are the caller's to check against the form (decode `policy`,
+/// base64 JSON); this checks that the policy is the one the key signed.
+///
+/// ```
+/// use awsig::verify::{self, Rejection, Secret};
+/// use awsig::{Credentials, s3};
+///
+/// let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+/// let policy = "eyJleHBpcmF0aW9uIjogIjIwMjYtMTItMDNUMTM6MDA6MDBaIiwgImNvbmRpdGlvbnMiOiBbeyJidWNrZXQiOiAiYiJ9XX0=";
+/// let signature = s3::v2::sign_policy(&creds, policy);
+/// let form = [("key", "a.txt"), ("AWSAccessKeyId", "AKIDEXAMPLE"), ("policy", policy), ("signature", signature.as_str())];
+/// let lookup = |_: &str| Some(Secret::new("secret", None));
+/// assert_eq!(verify::verify_s3_v2_post(&form, &lookup)?, "AKIDEXAMPLE");
+/// let other = [("AWSAccessKeyId", "AKIDEXAMPLE"), ("policy", "e30="), ("signature", signature.as_str())];
+/// assert_eq!(verify::verify_s3_v2_post(&other, &lookup).unwrap_err().rejection(), Some(Rejection::SignatureMismatch));
+/// # Ok::<(), awsig::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Rejected`]: [`Rejection::MissingAuthParameter`] /
+/// [`Rejection::DuplicateAuthParameter`] for the fields,
+/// [`Rejection::UnknownAccessKey`], [`Rejection::SessionTokenMismatch`],
+/// [`Rejection::SignatureMismatch`].
+pub fn verify_s3_v2_post<'f, 's, L: SecretLookup<'s> + ?Sized>(
+    fields: &[(&'f str, &'f str)],
+    lookup: &L,
+) -> Result<&'f str, Error> {
+    let need = |name| single_header(fields, name)?.ok_or(Rejection::MissingAuthParameter);
+    let access_key_id = need("AWSAccessKeyId")?;
+    let (policy, signature) = (need("policy")?, need("signature")?);
+    let token = single_header(fields, "x-amz-security-token")?;
+    let secret = lookup
+        .secret(access_key_id)
+        .ok_or(Rejection::UnknownAccessKey)?;
+    let key = secret
+        .secret_access_key
+        .ok_or(Rejection::UnknownAccessKey)?;
+    if !session_token_matches(secret.session_token, token, false) {
+        return Err(Rejection::SessionTokenMismatch.into());
+    }
+    let credentials = crate::Credentials::new(access_key_id, key, None)?;
+    let want = v2::sign_policy(&credentials, policy);
+    if ct_eq(want.as_str().as_bytes(), signature.as_bytes()) {
+        Ok(access_key_id)
+    } else {
+        Err(Rejection::SignatureMismatch.into())
+    }
+}

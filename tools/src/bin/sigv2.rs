@@ -63,8 +63,8 @@ fn run(args: &[String]) -> Result<String, String> {
             let mut headers = vec![("Host", host)];
             headers.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
             let request = Request::new(method, target, &headers);
-            let signed =
-                s3::v2::sign_headers(&creds, &request, t, &mut buf[..]).map_err(|e| e.to_string())?;
+            let signed = s3::v2::sign_headers(&creds, &request, t, &mut buf[..])
+                .map_err(|e| e.to_string())?;
             Ok(signed
                 .headers()
                 .map(|(n, v)| format!("{n}: {v}"))
