@@ -412,3 +412,45 @@ fn verifier_refusals() {
     assert!(v.verify(&frame, &lookup, &policy).is_ok());
     assert_eq!(v.previous_signature(), &sent.signature());
 }
+
+/// Arbitrary bytes (random, and every prefix of a real envelope) never
+/// make the decoder or the verifier panic.
+#[test]
+fn arbitrary_bytes_never_panic() {
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let creds = Credentials::new("AKID", "secret", None).unwrap();
+    let t = SigningTime::from_unix_seconds(1_764_763_200).unwrap();
+    let key = SigningKey::derive(&creds, t, "us-east-1", "transcribe").unwrap();
+    let seed = Signature::parse(&"0".repeat(64)).unwrap();
+    let mut buf = [0u8; 512];
+    let headers = [Header::new("a", HeaderValue::String("b"))];
+    let real = MessageSigner::new(&seed)
+        .sign_event(&key, &headers, b"payload", t, &mut buf)
+        .unwrap()
+        .as_bytes()
+        .to_vec();
+    let lookup = |_: &str| Some(Secret::new("secret", None));
+    let policy = Policy::new(t).region("us-east-1").service("transcribe");
+    let mut inputs: Vec<Vec<u8>> = (0..=real.len()).map(|n| real[..n].to_vec()).collect();
+    for _ in 0..2000 {
+        let mut v = real.clone();
+        for _ in 0..(next() % 4 + 1) {
+            let at = (next() as usize) % v.len();
+            v[at] = next() as u8;
+        }
+        runner::reseal(&mut v);
+        inputs.push(v);
+        inputs.push((0..next() % 64).map(|_| next() as u8).collect());
+    }
+    for input in &inputs {
+        let _ = Message::decode(input).map(|m| m.headers().count());
+        let _ = Message::decode_prefix(input);
+        let _ = verify::verify_event_message(input, &seed, "AKID", &lookup, &policy);
+    }
+}

@@ -342,3 +342,44 @@ fn tokens_keys_and_forms() {
         verify::verify_s3_v2(&Request::new("GET", "/b/k", &sent), &with(None), &policy).is_ok()
     );
 }
+
+/// Mangled presigned targets and headers never make the verifier panic.
+#[test]
+fn mangled_requests_never_panic() {
+    let creds = Credentials::new("AKIDEXAMPLE", "secret", Some("t")).unwrap();
+    let t = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z").unwrap();
+    let headers = [("Host", "h"), ("x-amz-meta-a", "1"), ("Content-Type", "x")];
+    let request = Request::new("PUT", "/b/k?acl&versionId=2", &headers);
+    let mut buf = [0u8; 1024];
+    let url = s3::v2::presign(
+        &creds,
+        &request,
+        t.checked_add_seconds(60).unwrap(),
+        &mut buf,
+    )
+    .unwrap()
+    .as_str()
+    .to_owned();
+    let lookup = |_: &str| Some(Secret::new("secret", Some("t")));
+    let policy = Policy::new(t);
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let charset = b"%&=?+/aA0 :,x-";
+    for _ in 0..5000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let mut b = url.clone().into_bytes();
+        let at = (x as usize) % b.len();
+        b[at] = charset[(x >> 32) as usize % charset.len()];
+        let target = String::from_utf8(b).unwrap();
+        let _ = verify::verify_s3_v2(&Request::new("PUT", &target, &headers), &lookup, &policy);
+        let date = format!("Thu, 0{} Dec 2026 12:00:00 GMT", x % 10);
+        let auth = format!("AWS AKIDEXAMPLE:{}", &target[at.min(target.len() - 1)..]);
+        let sent = [
+            ("Host", "h"),
+            ("Date", date.as_str()),
+            ("Authorization", auth.as_str()),
+        ];
+        let _ = verify::verify_s3_v2(&Request::new("PUT", "/b/k", &sent), &lookup, &policy);
+    }
+}
