@@ -38,6 +38,21 @@
 //! assert_eq!(url.as_str(), "/johnsmith/photos/puppy.jpg?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1175139620&Signature=NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D");
 //! # Ok::<(), awsig::Error>(())
 //! ```
+//!
+//! With `alloc`, `awsig::with_buffer` sizes the buffer:
+//!
+//! ```
+//! # use awsig::{Credentials, Request, SigningTime, s3};
+//! # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+//! # let t = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+//! let headers = [("Host", "127.0.0.1:9000")];
+//! let request = Request::new("GET", "/bucket/key", &headers);
+//! let url: String = awsig::with_buffer(|buf| {
+//!     s3::v2::presign(&creds, &request, t.checked_add_seconds(300)?, buf).map(|u| format!("http://127.0.0.1:9000{}", u.as_str()))
+//! })?;
+//! assert!(url.contains("/bucket/key?AWSAccessKeyId=AKIDEXAMPLE&Expires=1796299500&Signature="));
+//! # Ok::<(), awsig::Error>(())
+//! ```
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;

@@ -5,6 +5,13 @@ generated cases signed by botocore's own S3 Signature Version 2 signers,
 the conformance protocol's format (`{"case": ..., "expected": ...}` lines).
 
     python3 tests/vectors/s3-v2/gen.py > tests/vectors/s3-v2.jsonl
+    python3 tests/vectors/s3-v2/gen.py --post > tests/vectors/s3-v2-post.jsonl
+
+`--post` writes browser POST forms signed by `HmacV1PostAuth` (through
+`generate_presigned_post` of an S3 client configured with
+`signature_version='s3'`): `{"id", "credentials", "fields"}` lines, the
+form fields as botocore returns them (`policy`, `signature`,
+`AWSAccessKeyId`, `x-amz-security-token` ...).
 
 Needs botocore (1.44.5 wrote the committed file). Like the shared
 `oracle.py`, the signer runs at the case's time (`time.time` patched while
@@ -121,7 +128,36 @@ def sign(case, ts):
     return result
 
 
+def post_forms():
+    import datetime
+
+    import boto3
+    from botocore.config import Config
+    rows = []
+    for i, (token, conditions, fields) in enumerate([
+        (None, None, None),
+        (TOKEN, [["content-length-range", 1, 1048576]], None),
+        (None, [{"acl": "public-read"}, ["starts-with", "$Content-Type", "image/"]], {"acl": "public-read"}),
+        (TOKEN, [{"success_action_status": "201"}], {"success_action_status": "201"}),
+    ]):
+        session = boto3.session.Session(aws_access_key_id=AKID, aws_secret_access_key=SECRET,
+                                        aws_session_token=token, region_name="us-east-1")
+        client = session.client("s3", config=Config(signature_version="s3"))
+        now = datetime.datetime(2025, 12, 3, 12, 0, 0)
+        with mock.patch("botocore.signers.get_current_datetime", return_value=now):
+            post = client.generate_presigned_post("examplebucket", f"uploads/{i}/${{filename}}",
+                                                  Fields=fields, Conditions=conditions, ExpiresIn=3600)
+        rows.append({"id": f"s3-v2-post-{i}",
+                     "credentials": {"access_key_id": AKID, "secret_access_key": SECRET, "session_token": token},
+                     "fields": post["fields"]})
+    return rows
+
+
 def main():
+    if sys.argv[1:] == ["--post"]:
+        for row in post_forms():
+            print(json.dumps(row, sort_keys=True))
+        return
     rng = random.Random(18)
     out = []
     for i in range(60):
