@@ -191,6 +191,31 @@ fn put_value<S: Sink + ?Sized>(s: &mut S, value: &str, encoded: bool) {
     }
 }
 
+/// `raw` (percent-encoded) without leading and trailing spaces and tabs,
+/// raw or encoded (`%20`, `%09`).
+fn trim_encoded(mut raw: &str) -> &str {
+    loop {
+        let before = raw.len();
+        for blank in [" ", "\t", "%20", "%09"] {
+            raw = raw.strip_prefix(blank).unwrap_or(raw);
+            raw = raw.strip_suffix(blank).unwrap_or(raw);
+        }
+        if raw.len() == before {
+            return raw;
+        }
+    }
+}
+
+/// A header value (trimmed), or a query parameter standing for a header
+/// (decoded, then trimmed).
+fn put_field<S: Sink + ?Sized>(s: &mut S, value: &str, encoded: bool) {
+    if encoded {
+        put_value(s, trim_encoded(value), true);
+    } else {
+        put_value(s, value, false);
+    }
+}
+
 /// What the string to sign is made of.
 pub(crate) struct Parts<'a> {
     pub(crate) method: &'a str,
@@ -246,7 +271,7 @@ fn write_amz<'a, S: Sink + ?Sized>(s: &mut S, p: &Parts<'a>) {
                 }
                 s.put(b":");
             }
-            put_value(s, value, encoded);
+            put_field(s, value, encoded);
             previous = Some(name);
         },
     );
@@ -284,7 +309,7 @@ pub(crate) fn write_string_to_sign<S: Sink + ?Sized>(s: &mut S, p: &Parts<'_>) {
     for field in [p.content_md5, p.content_type] {
         s.put(b"\n");
         if let Some((v, encoded)) = field {
-            put_value(s, v, encoded);
+            put_field(s, v, encoded);
         }
     }
     s.put(b"\n");
