@@ -704,11 +704,19 @@ fn move_headers<S: Sink>(s: &mut S, first: &mut bool, headers: &[(&str, &str)]) 
             s.put(&[b]);
         }
         s.put(b"=");
-        encode_into(s, value.as_bytes(), false);
         let later = headers.get(i + 1..).unwrap_or_default();
-        for &(_, v) in later.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        let mut more = later.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
+        if more.clone().next().is_none() {
+            // One value: as given (botocore's URL has it so).
+            encode_into(s, value.as_bytes(), false);
+            continue;
+        }
+        // Repeated: each value trimmed, joined, as signed.
+        let blank = [' ', '\t'];
+        encode_into(s, value.trim_matches(blank).as_bytes(), false);
+        for &(_, v) in &mut more {
             s.put(b"%2C");
-            encode_into(s, v.as_bytes(), false);
+            encode_into(s, v.trim_matches(blank).as_bytes(), false);
         }
     }
 }
