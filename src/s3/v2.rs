@@ -237,6 +237,16 @@ fn lower(n: &str) -> impl Iterator<Item = u8> + '_ {
     n.bytes().map(|b| b.to_ascii_lowercase())
 }
 
+/// A header name's bytes, lowercased; decoded when it is a query key.
+fn name_bytes(name: &str, encoded: bool) -> impl Iterator<Item = u8> + '_ {
+    let bytes = if encoded {
+        Decoded::new(name.as_bytes())
+    } else {
+        Decoded::verbatim(name.as_bytes())
+    };
+    bytes.map(|b| b.to_ascii_lowercase())
+}
+
 fn write_amz<'a, S: Sink + ?Sized>(s: &mut S, p: &Parts<'a>) {
     let items = |visit: &mut dyn FnMut(Amz<'a>)| {
         for &(n, v) in p.headers {
@@ -249,30 +259,35 @@ fn write_amz<'a, S: Sink + ?Sized>(s: &mut S, p: &Parts<'a>) {
         }
         for (k, v) in crate::canonical::query::raw_params(p.amz_query) {
             // A header of the same name was sent: it is the one signed.
-            let sent = p.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(k));
+            let sent = p
+                .headers
+                .iter()
+                .any(|(n, _)| name_bytes(n, false).eq(name_bytes(k, true)));
             if is_amz(k) && !sent {
                 visit((k, v, true));
             }
         }
     };
-    let mut previous: Option<&'a str> = None;
+    let mut previous: Option<(&'a str, bool)> = None;
     crate::sort::for_each_sorted(
         &items,
-        &|a: &Amz<'a>, b: &Amz<'a>| lower(a.0).cmp(lower(b.0)),
+        &|a: &Amz<'a>, b: &Amz<'a>| name_bytes(a.0, a.2).cmp(name_bytes(b.0, b.2)),
         &mut |(name, value, encoded)| {
-            if previous.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+            let same =
+                previous.is_some_and(|(p, e)| name_bytes(p, e).eq(name_bytes(name, encoded)));
+            if same {
                 s.put(b",");
             } else {
                 if previous.is_some() {
                     s.put(b"\n");
                 }
-                for b in lower(name) {
+                for b in name_bytes(name, encoded) {
                     s.put(&[b]);
                 }
                 s.put(b":");
             }
             put_field(s, value, encoded);
-            previous = Some(name);
+            previous = Some((name, encoded));
         },
     );
     if previous.is_some() {
@@ -473,6 +488,14 @@ fn check_request<'a>(
         Target::parse(request.target)?
     };
     crate::encode::check_escapes(target.query, target.query_offset)?;
+    let auth = |k: &str| {
+        AUTH_PARAMETERS
+            .iter()
+            .any(|a| crate::canonical::query::decoded_eq(k, a))
+    };
+    if crate::canonical::query::raw_params(target.query).any(|(k, _)| auth(k)) {
+        return Err(Error::AuthParameterPresent);
+    }
     for &(name, value) in request.headers {
         let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
         if name.is_empty() || !name.bytes().all(token) {
@@ -606,7 +629,8 @@ impl core::fmt::Debug for SignedHeaders<'_> {
 /// [`Error::InvalidHeaderName`] / [`Error::InvalidHeaderValue`],
 /// [`Error::AuthHeaderPresent`] when the request has `Authorization`,
 /// `Date` or (with a session token) `x-amz-security-token`;
-/// [`Error::BufferTooSmall`].
+/// [`Error::AuthParameterPresent`] when its query has a parameter of
+/// [`AUTH_PARAMETERS`]; [`Error::BufferTooSmall`].
 pub fn sign_headers<'o>(
     credentials: &Credentials<'_>,
     request: &Request<'_>,
@@ -683,8 +707,8 @@ impl core::fmt::Debug for Presigned<'_> {
 }
 
 /// Copies the `x-amz-*`, `Content-Type` and `Content-MD5` headers into
-/// the query, a repeated name once with its values joined by `,` (as they
-/// are signed).
+/// the query, a repeated `x-amz-*` name once with its values trimmed and
+/// joined by `,` (as they are signed).
 fn move_headers<S: Sink>(s: &mut S, first: &mut bool, headers: &[(&str, &str)]) {
     for (i, &(name, value)) in headers.iter().enumerate() {
         let moved = is_amz(name)
@@ -701,13 +725,14 @@ fn move_headers<S: Sink>(s: &mut S, first: &mut bool, headers: &[(&str, &str)]) 
         s.put(if *first { b"?" } else { b"&" });
         *first = false;
         for b in lower(name) {
-            s.put(&[b]);
+            encode_into(s, &[b], false);
         }
         s.put(b"=");
         let later = headers.get(i + 1..).unwrap_or_default();
         let mut more = later.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name));
-        if more.clone().next().is_none() {
-            // One value: as given (botocore's URL has it so).
+        if more.clone().next().is_none() || !is_amz(name) {
+            // One value (`Content-*`: the first, the one signed): as given,
+            // as botocore's URL has it.
             encode_into(s, value.as_bytes(), false);
             continue;
         }
@@ -761,13 +786,6 @@ pub fn presign<'o>(
 ) -> Result<Presigned<'o>, Error> {
     let out = out.into();
     let target = check_request(credentials, request, true)?;
-    if crate::canonical::query::raw_params(target.query).any(|(k, _)| {
-        AUTH_PARAMETERS
-            .iter()
-            .any(|a| crate::canonical::query::decoded_eq(k, a))
-    }) {
-        return Err(Error::AuthParameterPresent);
-    }
     let seconds = u64::try_from(expires.unix_seconds()).map_err(|_| Error::TimeOutOfRange)?;
     let expires_text = Digits::decimal(seconds);
     let token = credentials.session_token();
