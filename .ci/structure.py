@@ -7,7 +7,7 @@
 Layers, lowest first (the crate docs list the same):
 
   0 primitives  rejection, error, ct, inline, sink, digits, scan, sort, encode, mac,
-                time, credentials, output
+                time, credentials, output, crc32
   1 canonical   canonical/*, request
   2 schemes     v4/*, v4a/*, v2
   3 s3          s3/*
@@ -26,7 +26,7 @@ import sys
 
 MAX_FN_LINES = 80
 PRIMITIVES = ["rejection", "error", "ct", "inline", "sink", "digits", "scan", "sort", "encode", "mac",
-              "time", "credentials", "output"]
+              "time", "credentials", "output", "crc32"]
 LAYERS = {name: (0, i) for i, name in enumerate(PRIMITIVES)}
 LAYERS.update({"canonical": (1, 0), "request": (1, 0), "v4": (2, 0), "v4a": (2, 0), "v2": (2, 0),
                "s3": (3, 0), "verify": (4, 0), "http": (5, 0), "lib": (5, 0)})

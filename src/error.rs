@@ -185,6 +185,16 @@ pub enum Error {
     /// more conditions than
     /// [`MAX_POLICY_CONDITIONS`](crate::verify::MAX_POLICY_CONDITIONS).
     PostFormTooLarge,
+    /// An event-stream header name is empty or longer than 255 bytes, or a
+    /// byte array or string value is longer than 32,767 bytes.
+    InvalidEventHeader,
+    /// An event-stream message would be longer than its `u32` length field
+    /// can say (4 GiB).
+    EventMessageTooLarge,
+    /// Received event-stream bytes are not a well-formed message: a length
+    /// that does not add up, a CRC-32 that does not match, a malformed
+    /// header, or bytes missing.
+    MalformedEventMessage,
 }
 
 /// Which of the verifier's limits a request exceeds
@@ -267,6 +277,9 @@ impl Error {
             | Error::DuplicateFormField
             | Error::PostFormTooLarge => "bad_body",
             Error::InvalidChunkedDeclaration => "bad_header",
+            Error::InvalidEventHeader
+            | Error::EventMessageTooLarge
+            | Error::MalformedEventMessage => "bad_event",
         }
     }
 
@@ -330,6 +343,15 @@ impl Error {
             }
             Error::InvalidPayloadHash => {
                 "a precomputed payload hash must be 64 lowercase hex digits (SHA-256)"
+            }
+            Error::InvalidEventHeader => {
+                "an event-stream header name must be 1 to 255 bytes, and a byte array or string value at most 32767 bytes"
+            }
+            Error::EventMessageTooLarge => {
+                "an event-stream message must be shorter than 4 GiB (its length is a u32)"
+            }
+            Error::MalformedEventMessage => {
+                "the bytes are not a well-formed event-stream message (lengths, CRC-32s or headers)"
             }
             _ => return None,
         })

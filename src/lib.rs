@@ -212,8 +212,10 @@
 //! | [`v4`] | keys ([`v4::SigningKey`], [`v4::KeyCache`], [`v4::SharedKeyCache`] with std, [`v4::Key`]), [`v4::Signer`], [`v4::sign_headers`], [`v4::presign`], [`v4::presign_url`], [`v4::SigningSettings`], aws-chunked ([`v4::ChunkSigner`]; [`verify::ChunkVerifier`] checks them) |
 //! | [`s3`] | [`s3::Bucket`], [`s3::presign_get`] / [`s3::presign_put`] / [`s3::presign_object`], POST policies ([`s3::presign_post`]) |
 //! | [`v2`] | [`v2::sign_query`], [`v2::sign_form`] (SQS Query API) |
+//! | `s3::v2` | S3's SigV2 (feature `s3-sigv2`): `s3::v2::sign_headers`, `s3::v2::presign`, `s3::v2::sign_policy`; `verify::verify_s3_v2` |
 //! | `v4a` | SigV4a keys (feature `sigv4a`) |
-//! | [`verify`] | [`verify::verify`], [`verify::verify_v2_form`], [`verify::Policy`] |
+//! | [`v4::event_stream`] | event-stream messages: [`v4::event_stream::MessageSigner`], [`v4::event_stream::encode`], [`v4::event_stream::Message`] |
+//! | [`verify`] | [`verify::verify`], [`verify::verify_v2_form`], [`verify::Policy`], [`verify::EventVerifier`] |
 //! | [`encode`] | [`encode::component`], [`encode::path`]: AWS's `UriEncode` for building targets |
 //! | `http` | sign and presign `http::Request`s (feature `http`) |
 //!
@@ -221,11 +223,11 @@
 //!
 //! | layer | modules |
 //! | --- | --- |
-//! | primitives | rejection, error, ct (constant-time compare), inline, sink, digits, scan, sort, encode, mac (HMAC-SHA256 from `hmac`/`sha2`), time, credentials, output |
+//! | primitives | rejection, error, ct (constant-time compare), inline, sink, digits, scan, sort, encode, mac (HMAC-SHA256 from `hmac`/`sha2`), time, credentials, output, crc32 (from `crc32fast`) |
 //! | canonical request parts | canonical/ (path, query, params, headers, payload, target, request), request |
-//! | schemes | v4/ (key, cache, signer, scope, string to sign, signature, sign, presign, chunked), v4a/, v2 |
-//! | S3 objects and POST | s3/ |
-//! | verification | verify/ (claim, signature, sigv4, sigv2, chunked) |
+//! | schemes | v4/ (key, cache, signer, scope, string to sign, signature, sign, presign, chunked, event_stream), v4a/, v2 |
+//! | S3 objects and POST | s3/ (v2: S3's SigV2) |
+//! | verification | verify/ (claim, signature, sigv4, sigv2, chunked, event_stream, s3_v2) |
 //! | adapters | http, this file |
 //!
 //! A module uses only its own layer or those above it in this table, and
@@ -233,7 +235,7 @@
 //! checks this (and that no function is longer than 80 lines) in CI.
 //!
 //! Features: `std` (default: [`SigningTime::now`], [`v4::SharedKeyCache`]),
-//! `alloc`, `zeroize` (default: wipe key material on drop), `sigv4a`,
+//! `alloc`, `zeroize` (default: wipe key material on drop), `sigv4a`, `s3-sigv2`,
 //! `http`, `time` (`time::OffsetDateTime` conversions).
 //!
 // Items behind features: linked where the feature is on, and to their
@@ -289,6 +291,7 @@ extern crate alloc;
 extern crate std;
 
 mod canonical;
+mod crc32;
 mod credentials;
 mod ct;
 mod digits;

@@ -65,6 +65,16 @@ fn verify_arbitrary() {
 }
 
 #[test]
+fn event_stream() {
+    replay("event_stream", fuzz::event_stream);
+}
+
+#[test]
+fn s3_v2() {
+    replay("s3_v2", fuzz::s3_v2);
+}
+
+#[test]
 fn differential_canonical() {
     replay("differential_canonical", fuzz::differential_canonical);
 }

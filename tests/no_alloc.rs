@@ -237,3 +237,102 @@ fn signing_allocates_nothing() {
     let (n, v) = allocations_during(|| vec![1u8; 10]);
     assert!(n >= 1 && v.len() == 10);
 }
+
+#[test]
+fn event_stream_signing_and_verification_allocate_nothing() {
+    use awsig::v4::event_stream::{Header, HeaderValue, MessageSigner};
+    use awsig::verify::{EventVerifier, Policy, Secret};
+
+    let time = SigningTime::parse_rfc3339("2020-12-18T22:52:43Z").unwrap();
+    let creds = Credentials::new(
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        None,
+    )
+    .unwrap();
+    let key = SigningKey::derive(&creds, time, "us-east-1", "transcribe").unwrap();
+    let seed = v4::Signature::parse(&"ab".repeat(32)).unwrap();
+    let audio = vec![7u8; 65_536];
+    let headers = [
+        Header::new(":message-type", HeaderValue::String("event")),
+        Header::new(":event-type", HeaderValue::String("AudioEvent")),
+        Header::new(
+            ":content-type",
+            HeaderValue::String("application/octet-stream"),
+        ),
+    ];
+    let mut first = vec![0u8; 70_000];
+    let mut last = [0u8; 128];
+    let lookup = |_: &str| {
+        Some(Secret::new(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            None,
+        ))
+    };
+    let policy = Policy::new(time, "transcribe").region("us-east-1");
+    let (n, ok) = allocations_during(|| {
+        let mut signer = MessageSigner::new(&seed);
+        let a = signer.sign_event(&key, &headers, &audio, time, &mut first[..]);
+        let b = signer.close(&key, time, &mut last[..]);
+        let (Ok(a), Ok(b)) = (a, b) else {
+            return false;
+        };
+        let mut verifier = EventVerifier::new(&seed, "AKIAIOSFODNN7EXAMPLE").unwrap();
+        verifier.verify(a.as_bytes(), &lookup, &policy).is_ok()
+            && verifier
+                .verify(b.as_bytes(), &lookup, &policy)
+                .is_ok_and(|e| e.is_end())
+    });
+    assert!(ok);
+    assert_eq!(n, 0, "event-stream signing and verification allocated");
+}
+
+#[cfg(feature = "s3-sigv2")]
+#[test]
+fn s3_sigv2_signing_and_verification_allocate_nothing() {
+    use awsig::s3;
+    use awsig::verify::{self, Policy, Secret};
+
+    let time = SigningTime::parse_rfc3339("2020-12-18T22:52:43Z").unwrap();
+    let creds = Credentials::new(
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        Some(TOKEN),
+    )
+    .unwrap();
+    let headers = [
+        ("Host", "s3.amazonaws.com"),
+        ("Content-Type", "text/plain"),
+        ("x-amz-meta-b", "2"),
+        ("x-amz-meta-a", "1"),
+        ("x-amz-meta-a", "3"),
+    ];
+    let target = "/bucket/photos/a%20b.jpg?versionId=3&uploads&x-id=1";
+    let request = Request::new("PUT", target, &headers);
+    let lookup = |_: &str| {
+        Some(Secret::new(
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            Some(TOKEN),
+        ))
+    };
+    let policy = Policy::new(time, "s3").sigv2(604_800);
+    let mut a = [0u8; 2048];
+    let mut b = [0u8; 2048];
+    let host = [("Host", "s3.amazonaws.com")];
+    let (n, ok) = allocations_during(|| {
+        let expires = time.checked_add_seconds(600).unwrap();
+        let url = s3::v2::presign(&creds, &request, expires, &mut a[..]).unwrap();
+        let presigned = Request::new("PUT", url.as_str(), &host);
+        let q = verify::verify_s3_v2(&presigned, &lookup, &policy).is_ok();
+        let h = s3::v2::sign_headers(&creds, &request, time, &mut b[..]).unwrap();
+        let mut sent = [("", ""); 8];
+        sent[..5].copy_from_slice(&headers);
+        for (slot, header) in sent[5..].iter_mut().zip(h.headers()) {
+            *slot = header;
+        }
+        let signed = Request::new("PUT", target, &sent);
+        q && verify::verify_s3_v2(&signed, &lookup, &policy).is_ok()
+    });
+    assert!(ok);
+    assert_eq!(n, 0, "S3 SigV2 signing and verification allocated");
+}

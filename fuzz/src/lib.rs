@@ -17,9 +17,11 @@
 pub mod aws_chunked_decode;
 pub mod case;
 pub mod differential_canonical;
+pub mod event_stream;
 pub mod post_form_verify;
 pub mod query_roundtrip;
 pub mod reference;
+pub mod s3_v2;
 pub mod sign_arbitrary;
 pub mod signing;
 pub mod strings;
@@ -34,7 +36,9 @@ pub use case::{
     F_SET_NORMALIZE, F_SET_PRESIGN_UNSIGNED, F_TOKEN_UNSIGNED,
 };
 pub use differential_canonical::{differential_canonical, differential_case};
+pub use event_stream::event_stream;
 pub use post_form_verify::{POST_ACCEPTED, PostCase, post_form_verify};
 pub use query_roundtrip::{QueryCase, QueryPair, query_case, query_roundtrip};
+pub use s3_v2::s3_v2;
 pub use sign_arbitrary::{sign_arbitrary, sign_case};
 pub use verify_arbitrary::{ACCEPTED, verify_arbitrary};

@@ -26,6 +26,8 @@
 //! ```
 
 mod post;
+#[cfg(feature = "s3-sigv2")]
+pub mod v2;
 
 pub use post::{
     Condition, KeyCondition, PostPolicy, PresignedPost, presign_post, sign_encoded_policy,
@@ -91,17 +93,42 @@ pub enum Addressing {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bucket<'a> {
     scheme: &'a str,
+    /// The endpoint's host (and port).
     endpoint: &'a str,
+    /// The endpoint's path prefix (`/storage/v1/s3`), or empty.
+    prefix: &'a str,
     name: &'a str,
     addressing: Addressing,
 }
 
 impl<'a> Bucket<'a> {
     /// A bucket `name` at `endpoint` (`s3.us-west-2.amazonaws.com`,
-    /// `localhost:9000`: host and optional port), over https.
+    /// `localhost:9000`: host and optional port, and optionally a path
+    /// prefix for S3 APIs served below a path), over https.
+    ///
+    /// An endpoint with a path prefix (`project.supabase.co/storage/v1/s3`,
+    /// `gateway.example.com/s3`) puts the prefix first in every target,
+    /// where it is signed as sent:
+    ///
+    /// ```
+    /// # use awsig::{Credentials, SigningTime, s3, v4};
+    /// # let creds = Credentials::new("AKIDEXAMPLE", "secret", None)?;
+    /// # let time = SigningTime::parse_rfc3339("2026-12-03T12:00:00Z")?;
+    /// # let key = v4::SigningKey::derive(&creds, time, "us-east-1", "s3")?;
+    /// # let signer = v4::Signer::new(&key, &creds, time)?;
+    /// use awsig::s3::{Addressing, Bucket, ObjectOptions};
+    ///
+    /// let bucket = Bucket::new("project.supabase.co/storage/v1/s3", "avatars", Addressing::Path)?;
+    /// let mut buf = [0u8; 1024];
+    /// let url = s3::presign_get(&signer, &bucket, "a b.png", 60, &ObjectOptions::default(), &mut buf)?;
+    /// assert!(url.as_str().starts_with("https://project.supabase.co/storage/v1/s3/avatars/a%20b.png?X-Amz-Algorithm="));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidHost`] for an endpoint a host cannot be;
+    /// [`Error::InvalidHost`] for an endpoint a host cannot be, or a path
+    /// prefix that is not already percent-encoded path segments (an empty,
+    /// `.` or `..` segment, a space, `?`, `#`, a malformed `%` escape);
     /// [`Error::InvalidBucketName`] for an empty name, or one that is not a
     /// DNS label sequence (`a-z 0-9 . -`) when virtual-hosted (path-style
     /// also allows uppercase and `_`, as legacy buckets may have them).
@@ -117,8 +144,11 @@ impl<'a> Bucket<'a> {
     /// assert_eq!(Bucket::new("bad host", "b", Addressing::Path), Err(Error::InvalidHost));
     /// ```
     pub fn new(endpoint: &'a str, name: &'a str, addressing: Addressing) -> Result<Self, Error> {
+        let (endpoint, prefix) = endpoint.split_at(endpoint.find('/').unwrap_or(endpoint.len()));
+        let prefix = prefix.strip_suffix('/').unwrap_or(prefix);
         let host_ok = !endpoint.is_empty()
-            && !crate::scan::any::<crate::canonical::headers::NotInHost>(endpoint.as_bytes());
+            && !crate::scan::any::<crate::canonical::headers::NotInHost>(endpoint.as_bytes())
+            && is_path_prefix(prefix);
         if !host_ok {
             return Err(Error::InvalidHost);
         }
@@ -135,6 +165,7 @@ impl<'a> Bucket<'a> {
         Ok(Self {
             scheme: "https",
             endpoint,
+            prefix,
             name,
             addressing,
         })
@@ -188,6 +219,7 @@ impl<'a> Bucket<'a> {
     }
 
     fn write_target<S: Sink>(&self, sink: &mut S, object_key: &str, query: &[(&str, &str)]) {
+        sink.put_str(self.prefix);
         sink.put(b"/");
         if self.addressing == Addressing::Path {
             sink.put_str(self.name);
@@ -203,6 +235,21 @@ impl<'a> Bucket<'a> {
             encode_into(sink, v.as_bytes(), false);
         }
     }
+}
+
+/// Whether `prefix` is empty or `/segment...`, each segment non-empty, not
+/// `.` or `..`, of the bytes a path carries as sent (unreserved,
+/// sub-delims, `:`, `@`, `%XX`).
+fn is_path_prefix(prefix: &str) -> bool {
+    let Some(rest) = prefix.strip_prefix('/') else {
+        return prefix.is_empty();
+    };
+    let byte_ok = |b: u8| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@%".contains(&b);
+    rest.split('/').all(|segment| {
+        !matches!(segment, "" | "." | "..")
+            && segment.bytes().all(byte_ok)
+            && crate::encode::check_escapes(segment, 0).is_ok()
+    })
 }
 
 /// What else to sign with the object request.

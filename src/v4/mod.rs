@@ -12,6 +12,7 @@
 pub(crate) mod algorithm;
 mod cache;
 pub(crate) mod chunked;
+pub mod event_stream;
 pub(crate) mod key;
 pub(crate) mod presign;
 pub(crate) mod scope;

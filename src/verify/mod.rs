@@ -66,9 +66,12 @@
 mod aws_chunked;
 mod chunked;
 mod claim;
+mod event_stream;
 mod parse;
 mod policy;
 mod post_form;
+#[cfg(feature = "s3-sigv2")]
+mod s3_v2;
 mod signature;
 mod sigv2;
 mod sigv4;
@@ -82,10 +85,13 @@ pub use aws_chunked::{
     Progress,
 };
 pub use chunked::ChunkVerifier;
+pub use event_stream::{EventVerifier, VerifiedEvent, verify_event_message};
 pub use policy::{Limit, Limits, Policy};
 pub use post_form::{
     MAX_FORM_FIELDS, MAX_POLICY_CONDITIONS, PostForm, VerifiedPost, verify_post_form,
 };
+#[cfg(feature = "s3-sigv2")]
+pub use s3_v2::{VerifiedS3V2, verify_s3_v2, verify_s3_v2_post};
 
 use crate::canonical::target::Target;
 use crate::ct::ct_eq_iter;

@@ -5,7 +5,9 @@
 //! Input lines are bare cases or `{"case": ..., "expected": ...}` lines
 //! (`expected` is ignored when signing). Schemes: `v4-header`, `v4-query`,
 //! `s3-v4-header`, `s3-v4-query`, `v2-query`, and the extensions
-//! `s3-v4-chunked`, `v2-form` (with the case field `v2_expires`) and
+//! `s3-v4-chunked`, `v2-form` (with the case field `v2_expires`),
+//! `v4-event` (event-stream messages), `s3-v2-header`, `s3-v2-query`
+//! (S3's SigV2) and
 //! `v4a-header`, `v4a-query` (when given a SigV4a signer,
 //! [`Runner::with_v4a`]); anything else gives `"error":
 //! "unsupported_scheme"`.
@@ -15,6 +17,8 @@
 //! `tests/http.rs`) run the corpora through this same code.
 
 mod case;
+mod event;
+mod s3v2;
 mod sign;
 mod verify;
 mod verify_raw;
@@ -24,6 +28,7 @@ use std::io::{self, BufRead, BufWriter, Write};
 use serde_json::Value;
 
 pub use case::{Case, Refused, str_field};
+pub use event::{EventMessage, event_messages, expected_frames, reseal, verify_events};
 pub use sign::{Runner, Signing, V4aSigner};
 pub use verify::{Received, received, verify_line, verify_received, verify_time};
 pub use verify_raw::verify_raw_line;

@@ -59,6 +59,8 @@ impl Runner {
                 Some(v4a) => v4a(&signing, repeat, buf),
                 None => Err(Refused("unsupported_scheme")),
             },
+            "v4-event" => signing.sign_events(repeat, buf),
+            "s3-v2-header" | "s3-v2-query" => signing.sign_s3_v2(repeat, buf),
             "v4-header" | "v4-query" | "s3-v4-header" | "s3-v4-query" | "s3-v4-chunked" => {
                 signing.sign_v4(repeat, buf)
             }

@@ -29,7 +29,7 @@ pub fn received(case: &Value, expected: &Value) -> Result<Received, Refused> {
     let mut target = c.target.to_owned();
     let mut form = None;
     match c.scheme {
-        "v4-header" | "s3-v4-header" | "s3-v4-chunked" => {
+        "v4-header" | "s3-v4-header" | "s3-v4-chunked" | "s3-v2-header" => {
             for h in expected["added_headers"]
                 .as_array()
                 .ok_or(Refused("bad_case"))?
@@ -105,8 +105,13 @@ pub fn verify_received(
         .settings(c.settings)
         .allow_unsigned_payload(true)
         .allow_streaming(true);
-    if c.scheme.starts_with("v2-") {
+    if c.scheme.starts_with("v2-") || c.scheme.starts_with("s3-v2-") {
         policy = policy.sigv2(604_800);
+    }
+    if c.scheme.starts_with("s3-v2-") {
+        return verify::verify_s3_v2(&request, &lookup, &policy)
+            .map(|v| (Scheme::V2Query, v.access_key_id.to_owned()))
+            .map_err(|r| r.kind().to_owned());
     }
     let result = match &received.form {
         Some(form) => verify::verify_v2_form(&request, form, &lookup, &policy),
@@ -123,6 +128,15 @@ pub fn verify_line(value: &Value) -> Value {
     let case = value.get("case").unwrap_or(value);
     let id = case.get("id").cloned().unwrap_or(Value::Null);
     let expected = value.get("expected").unwrap_or(&Value::Null);
+    if case.get("scheme").and_then(Value::as_str) == Some("v4-event") {
+        let outcome = super::event::expected_frames(expected)
+            .map_err(|r| r.0.to_owned())
+            .and_then(|frames| super::event::verify_events(case, &frames));
+        return match outcome {
+            Ok(()) => json!({"id": id, "valid": true, "error": null}),
+            Err(kind) => json!({"id": id, "valid": false, "error": kind}),
+        };
+    }
     let outcome = received(case, expected)
         .map_err(|r| r.0.to_owned())
         .and_then(|r| {
