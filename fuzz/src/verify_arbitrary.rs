@@ -564,7 +564,7 @@ fn genuine_then_mutated(mut reader: Reader<'_>) {
         if let Err(rejection) = verdict {
             assert!(
                 excused(&case, &produced, rejection),
-                "a genuine request does not verify: {rejection:?}"
+                "a genuine request does not verify: {rejection:?}\n{received:#?}\npayload {p:?}\npolicy {policy:?}"
             );
         }
     }

@@ -177,10 +177,10 @@ fn literal_coverage<'r>(
     Ok(coverage)
 }
 
-/// The payload line of a presigned request: S3's are `UNSIGNED-PAYLOAD`
-/// (S3 presigning never signs the body) unless the request carries an
-/// `x-amz-content-sha256`; other services' cover what the server passed
-/// ([`server_payload`]).
+/// The payload line of a presigned request: the `x-amz-content-sha256` it
+/// carries, if any, else what the server passed ([`server_payload`]); S3
+/// presigning never signs the body, so for a body the server read,
+/// `unsigned_retry` also tries `UNSIGNED-PAYLOAD`.
 fn presigned_payload<'r>(
     request: &Request<'r>,
     policy: &Policy<'_>,
@@ -188,10 +188,9 @@ fn presigned_payload<'r>(
     if single_header(request.headers, "x-amz-content-sha256")?.is_some() {
         return declared_payload(request, policy);
     }
-    if policy.settings.presign_unsigned_payload && !body_known(&request.payload) {
-        let coverage = literal_coverage(&Payload::Unsigned, policy)?;
-        return Ok((PayloadHash::of(&Payload::Unsigned)?, coverage));
-    }
+    // A body the server did not read is `UNSIGNED-PAYLOAD` (S3 presigned
+    // URLs), or the literal it passed; one it read is tried as signed first
+    // (`unsigned_retry` then tries S3's `UNSIGNED-PAYLOAD`).
     server_payload(request, policy)
 }
 
