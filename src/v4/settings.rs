@@ -14,6 +14,13 @@ pub enum SessionTokenMode {
     /// Appended after signing, not part of the signature: some services
     /// (e.g. IoT WebSocket URLs) expect this.
     AppendedUnsigned,
+    /// S3 Express One Zone session auth: the token is the session token of
+    /// `CreateSession`, signed as the header `x-amz-s3session-token` or, in
+    /// a presigned URL, the parameter `X-Amz-S3session-Token`, and no
+    /// `X-Amz-Security-Token` is sent (botocore's `S3ExpressAuth` and
+    /// `S3ExpressQueryAuth`). See
+    /// <https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>.
+    S3Express,
 }
 
 /// How to canonicalise and what to add, per service.
@@ -83,8 +90,46 @@ impl SigningSettings {
         }
     }
 
+    /// S3's rules with S3 Express One Zone session auth
+    /// ([`SessionTokenMode::S3Express`]): for requests to a directory
+    /// bucket signed (service `s3express`) with the credentials that
+    /// `CreateSession` returned.
+    ///
+    /// ```
+    /// use awsig::{Credentials, Request, SigningTime, v4};
+    ///
+    /// // The credentials `CreateSession` returned for the bucket.
+    /// let creds = Credentials::new("ASIASESSIONEXAMPLE", "sessionsecret", Some("session-token"))?;
+    /// let time = SigningTime::parse_rfc3339("2024-05-01T10:00:00Z")?;
+    /// let key = v4::SigningKey::derive(&creds, time, "us-west-2", "s3express")?;
+    /// let signer = v4::Signer::new(&key, &creds, time)?;
+    /// let headers = [("Host", "bucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com")];
+    /// let request = Request::new("GET", "/key", &headers);
+    /// let settings = v4::SigningSettings::s3express();
+    ///
+    /// let mut buf = [0u8; 512];
+    /// let signed = v4::sign_headers(&signer, &request, &settings, &mut buf)?;
+    /// assert_eq!(signed.s3session_token(), Some("session-token"));
+    /// assert_eq!(signed.security_token(), None);
+    /// assert!(signed.authorization().contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-s3session-token,"));
+    ///
+    /// let mut buf = [0u8; 1024];
+    /// let url = v4::presign(&signer, &request, 300, &settings, &mut buf)?;
+    /// assert!(url.as_str().contains("&X-Amz-S3session-Token=session-token&X-Amz-SignedHeaders=host&"));
+    /// assert!(!url.as_str().contains("X-Amz-Security-Token"));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn s3express() -> Self {
+        Self::s3().session_token(SessionTokenMode::S3Express)
+    }
+
     /// The rules for a service signing name: [`SigningSettings::s3`] for
-    /// `s3` and `s3express`, [`SigningSettings::new`] otherwise.
+    /// `s3` and `s3express`, [`SigningSettings::new`] otherwise. Signing
+    /// name `s3express` alone does not mean session auth (`CreateSession`
+    /// itself is signed for it with the account's credentials and
+    /// `X-Amz-Security-Token`): requests that use a session's credentials
+    /// take [`SigningSettings::s3express`].
     #[must_use]
     pub fn for_service(service: &str) -> Self {
         if service == "s3" || service == "s3express" {
