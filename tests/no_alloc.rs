@@ -345,7 +345,10 @@ fn s3express_signing_and_verification_allocate_nothing() {
     let time = SigningTime::parse_rfc3339("2024-05-01T10:00:00Z").unwrap();
     let creds = Credentials::new("ASIASESSIONEXAMPLE", "sessionsecret", Some(TOKEN)).unwrap();
     let headers = [
-        ("Host", "bucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com"),
+        (
+            "Host",
+            "bucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com",
+        ),
         ("x-amz-meta-a", "1"),
     ];
     let target = "/photos/a%20b.jpg?x-id=GetObject";

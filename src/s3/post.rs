@@ -313,9 +313,7 @@ impl Parts<'_> {
         eq(sink, "x-amz-date", &|s: &mut S| json_string(s, self.date));
         if let Some(token) = self.token {
             sep(sink);
-            eq(sink, self.token_field, &|s: &mut S| {
-                json_string(s, token)
-            });
+            eq(sink, self.token_field, &|s: &mut S| json_string(s, token));
         }
         sink.put(b"]}");
     }

@@ -395,7 +395,8 @@ fn run<'o, K: Key, T: Tracer>(
     let date = time.date_stamp();
     let scope = key.scope(&date);
     let token = signer.session_token;
-    let signed_token = token.filter(|_| settings.session_token != SessionTokenMode::AppendedUnsigned);
+    let signed_token =
+        token.filter(|_| settings.session_token != SessionTokenMode::AppendedUnsigned);
     let auth = Signed {
         algorithm: key.algorithm(),
         credential: Value::Credential(key.access_key_id(), scope.as_slice()),

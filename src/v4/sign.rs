@@ -109,8 +109,14 @@ impl core::fmt::Debug for HeaderSignature<'_, '_> {
         f.debug_struct("HeaderSignature")
             .field("authorization", &self.authorization)
             .field("x_amz_date", &self.x_amz_date)
-            .field("security_token", &self.security_token().map(|_| "<redacted>"))
-            .field("s3session_token", &self.s3session_token().map(|_| "<redacted>"))
+            .field(
+                "security_token",
+                &self.security_token().map(|_| "<redacted>"),
+            )
+            .field(
+                "s3session_token",
+                &self.s3session_token().map(|_| "<redacted>"),
+            )
             .field("region_set", &self.region_set)
             .field("content_sha256", &self.content_sha256)
             .finish()

@@ -108,11 +108,10 @@ impl<'a> Case<'a> {
                 bool_field(case, "double_encode_path")?.unwrap_or(defaults.double_encode_path),
             )
             .content_sha256_header(
-                bool_field(case, "content_sha256_header")?
-                    .unwrap_or(matches!(
-                        scheme,
-                        "s3-v4-header" | "s3-v4-chunked" | "s3express-v4-header"
-                    )),
+                bool_field(case, "content_sha256_header")?.unwrap_or(matches!(
+                    scheme,
+                    "s3-v4-header" | "s3-v4-chunked" | "s3express-v4-header"
+                )),
             );
         if bool_field(case, "omit_session_token")?.unwrap_or(false) {
             settings = settings.session_token(SessionTokenMode::AppendedUnsigned);

@@ -61,8 +61,13 @@ impl Runner {
             },
             "v4-event" => signing.sign_events(repeat, buf),
             "s3-v2-header" | "s3-v2-query" => signing.sign_s3_v2(repeat, buf),
-            "v4-header" | "v4-query" | "s3-v4-header" | "s3-v4-query" | "s3-v4-chunked"
-            | "s3express-v4-header" | "s3express-v4-query" => signing.sign_v4(repeat, buf),
+            "v4-header"
+            | "v4-query"
+            | "s3-v4-header"
+            | "s3-v4-query"
+            | "s3-v4-chunked"
+            | "s3express-v4-header"
+            | "s3express-v4-query" => signing.sign_v4(repeat, buf),
             _ => Err(Refused("unsupported_scheme")),
         }
     }

@@ -29,8 +29,7 @@ pub fn received(case: &Value, expected: &Value) -> Result<Received, Refused> {
     let mut target = c.target.to_owned();
     let mut form = None;
     match c.scheme {
-        "v4-header" | "s3-v4-header" | "s3-v4-chunked" | "s3-v2-header"
-        | "s3express-v4-header" => {
+        "v4-header" | "s3-v4-header" | "s3-v4-chunked" | "s3-v2-header" | "s3express-v4-header" => {
             for h in expected["added_headers"]
                 .as_array()
                 .ok_or(Refused("bad_case"))?
