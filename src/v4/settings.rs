@@ -99,12 +99,12 @@ impl SigningSettings {
     /// use awsig::{Credentials, Request, SigningTime, v4};
     ///
     /// // The credentials `CreateSession` returned for the bucket.
-    /// let creds = Credentials::new("ASIASESSIONEXAMPLE", "sessionsecret", Some("session-token"))?;
-    /// let time = SigningTime::parse_rfc3339("2024-05-01T10:00:00Z")?;
+    /// let creds = Credentials::new("ASIARXYZSESSIONEXMPL", "s3xSecret/with+plus=Q", Some("session-token"))?;
+    /// let time = SigningTime::parse_rfc3339("2025-05-17T19:32:01Z")?;
     /// let key = v4::SigningKey::derive(&creds, time, "us-west-2", "s3express")?;
     /// let signer = v4::Signer::new(&key, &creds, time)?;
-    /// let headers = [("Host", "bucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com")];
-    /// let request = Request::new("GET", "/key", &headers);
+    /// let headers = [("Host", "bkt-1--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com")];
+    /// let request = Request::new("GET", "/a%20b%2Bc.txt?x-id=GetObject", &headers);
     /// let settings = v4::SigningSettings::s3express();
     ///
     /// let mut buf = [0u8; 512];
@@ -112,11 +112,28 @@ impl SigningSettings {
     /// assert_eq!(signed.s3session_token(), Some("session-token"));
     /// assert_eq!(signed.security_token(), None);
     /// assert!(signed.authorization().contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-s3session-token,"));
+    /// // botocore 1.44.5's `S3ExpressAuth` (tests/vectors/s3express.jsonl, s3express-v4-header-250):
+    /// assert_eq!(signed.signature().as_str(), "e6f2d9248c121e6a7a6c315fb7492296ca21e55eff9569a744e3bece16a0002d");
     ///
+    /// // The server (`Policy::new(.., "s3express")`) checks the token against the session's.
+    /// use awsig::verify::{self, Policy, Secret};
+    /// let mut sent = headers.to_vec();
+    /// sent.extend(signed.headers());
+    /// let lookup = |_: &str| Some(Secret::new("s3xSecret/with+plus=Q", Some("session-token")));
+    /// let received = Request::new("GET", "/a%20b%2Bc.txt?x-id=GetObject", &sent);
+    /// assert!(verify::verify(&received, &lookup, &Policy::new(time, "s3express")).is_ok());
+    ///
+    /// // Presigned: `X-Amz-S3session-Token` is a signed parameter (`S3ExpressQueryAuth`, s3express-v4-query-359).
+    /// let creds = Credentials::new("AKIDEXAMPLE", "b4Kq7Zb1xv0yM4oYlQn2Zr9XH0EXAMPLESECRET", Some("session-token"))?;
+    /// let time = SigningTime::parse_rfc3339("2029-11-24T08:17:28Z")?;
+    /// let key = v4::SigningKey::derive(&creds, time, "ap-northeast-1", "s3express")?;
+    /// let headers = [("Host", "bkt-1--apne1-az4--x-s3.s3express-apne1-az4.ap-northeast-1.amazonaws.com")];
+    /// let request = Request::new("GET", "/2026/12/03%20report.pdf", &headers);
     /// let mut buf = [0u8; 1024];
-    /// let url = v4::presign(&signer, &request, 300, &settings, &mut buf)?;
+    /// let url = v4::presign(&v4::Signer::new(&key, &creds, time)?, &request, 900, &settings, &mut buf)?;
     /// assert!(url.as_str().contains("&X-Amz-S3session-Token=session-token&X-Amz-SignedHeaders=host&"));
     /// assert!(!url.as_str().contains("X-Amz-Security-Token"));
+    /// assert_eq!(url.signature().as_str(), "727d51c6c904a0265be09c9fca6c2d72bdb42b65f2b4d77068c47ac2eadd7fc6");
     /// # Ok::<(), awsig::Error>(())
     /// ```
     #[must_use]
