@@ -647,3 +647,47 @@ fn the_signer_refuses_what_it_adds_and_hides_the_token() {
     let received = Request::new("GET", "/?session", &sent);
     assert!(verify::verify(&received, &lookup, &Policy::new(time, "s3express")).is_ok());
 }
+
+/// The `alloc` form (`with_buffer`): the same bytes as the buffer API, also
+/// when the first 1 KiB is too small for a long session token.
+#[test]
+fn the_alloc_form_gives_the_same_bytes() {
+    let token = "T".repeat(1500);
+    let creds = Credentials::new("ASIAEXAMPLE", "secret", Some(&token)).unwrap();
+    let time = SigningTime::parse_rfc3339("2024-05-01T10:00:00Z").unwrap();
+    let key = SigningKey::derive(&creds, time, "us-west-2", "s3express").unwrap();
+    let signer = Signer::new(&key, &creds, time).unwrap();
+    let settings = SigningSettings::s3express();
+    let h = [(
+        "Host",
+        "b--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com",
+    )];
+    let request = Request::new("GET", "/k", &h);
+    let mut buf = [0u8; 8192];
+    let url = awsig::with_buffer(|b| {
+        v4::presign_url(&signer, &request, 300, &settings, b).map(|u| u.to_string())
+    })
+    .unwrap();
+    let direct = v4::presign_url(&signer, &request, 300, &settings, &mut buf).unwrap();
+    assert!(url.len() > 1024);
+    assert_eq!(url, direct.as_str());
+    assert!(url.contains(&format!("&X-Amz-S3session-Token={token}&")));
+    let auth = awsig::with_buffer(|b| {
+        v4::sign_headers(&signer, &request, &settings, b).map(|s| s.authorization().to_owned())
+    })
+    .unwrap();
+    let direct = v4::sign_headers(&signer, &request, &settings, &mut buf).unwrap();
+    assert_eq!(auth, direct.authorization());
+    let policy =
+        PostPolicy::new("b--usw2-az1--x-s3", KeyCondition::Exact("k"), 300).s3express_session(true);
+    let form = awsig::with_buffer(|b| {
+        s3::presign_post(&signer, &policy, b)
+            .map(|p| (p.policy().to_owned(), p.signature().to_owned()))
+    })
+    .unwrap();
+    let direct = s3::presign_post(&signer, &policy, &mut buf).unwrap();
+    assert_eq!(
+        form,
+        (direct.policy().to_owned(), direct.signature().to_owned())
+    );
+}
