@@ -324,7 +324,7 @@ impl Error {
                 "the query already carries an authentication parameter (X-Amz-*/Signature/AWSAccessKeyId ...); sign the unsigned request"
             }
             Error::AuthHeaderPresent => {
-                "the request already carries a header the signer adds (Authorization, X-Amz-Date, X-Amz-Security-Token or x-amz-content-sha256); sign the unsigned request"
+                "the request already carries a header the signer adds (Authorization, X-Amz-Date, X-Amz-Security-Token, x-amz-s3session-token or x-amz-content-sha256); sign the unsigned request"
             }
             Error::InvalidHeaderName => "a header name is empty or not an RFC 9110 token",
             Error::InvalidHeaderValue => {

@@ -132,6 +132,7 @@ pub fn strip_signature<B>(request: &mut http::Request<B>, keep_content_sha256: b
         "authorization",
         "x-amz-date",
         "x-amz-security-token",
+        "x-amz-s3session-token",
         "x-amz-region-set",
     ] {
         headers.remove(name);

@@ -186,6 +186,15 @@ fn aws_chunked_upload_documented_example() {
     assert_eq!(run_corpus("aws-docs-chunked.jsonl"), 1);
 }
 
+#[test]
+fn s3express_session_auth_corpus() {
+    if repo_data::vectors_not_packaged("s3express_session_auth_corpus") {
+        return;
+    }
+    // botocore's S3ExpressAuth / S3ExpressQueryAuth (tests/vectors/s3express/gen.py).
+    assert_eq!(run_corpus("s3express.jsonl"), 360);
+}
+
 /// The comparison itself must be able to fail: a changed signature, query
 /// value or header is caught.
 #[test]

@@ -32,12 +32,13 @@ fn sign_via_http(case: &Value) -> Result<Option<Value>, Refused> {
     }
     let payload = c.payload();
     match c.scheme {
-        "v4-header" | "s3-v4-header" => {
+        "v4-header" | "s3-v4-header" | "s3express-v4-header" => {
             awsig::http::sign_with_payload(&mut request, payload, &signer, &c.settings)?;
             let ours = [
                 "authorization",
                 "x-amz-date",
                 "x-amz-security-token",
+                "x-amz-s3session-token",
                 "x-amz-content-sha256",
             ];
             let added: Vec<Value> = request
@@ -53,7 +54,7 @@ fn sign_via_http(case: &Value) -> Result<Option<Value>, Refused> {
                 json!({ "added_headers": added, "authorization": authorization }),
             ))
         }
-        "v4-query" | "s3-v4-query" => {
+        "v4-query" | "s3-v4-query" | "s3express-v4-query" => {
             let uri =
                 awsig::http::presign_uri(&request, payload, &signer, c.expires()?, &c.settings)?;
             Ok(Some(
@@ -93,7 +94,7 @@ fn http_requests_and_uris_sign_like_the_core() {
         return;
     }
     let (mut signed, mut skipped) = (0, 0);
-    for file in ["suite-v4.jsonl", "botocore-public.jsonl"] {
+    for file in ["suite-v4.jsonl", "botocore-public.jsonl", "s3express.jsonl"] {
         let text = std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("tests/vectors")

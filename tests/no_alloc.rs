@@ -336,3 +336,55 @@ fn s3_sigv2_signing_and_verification_allocate_nothing() {
     assert!(ok);
     assert_eq!(n, 0, "S3 SigV2 signing and verification allocated");
 }
+
+#[test]
+fn s3express_signing_and_verification_allocate_nothing() {
+    use awsig::s3::{self, KeyCondition, PostPolicy};
+    use awsig::verify::{self, Policy, Secret};
+
+    let time = SigningTime::parse_rfc3339("2024-05-01T10:00:00Z").unwrap();
+    let creds = Credentials::new("ASIASESSIONEXAMPLE", "sessionsecret", Some(TOKEN)).unwrap();
+    let headers = [
+        (
+            "Host",
+            "bucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com",
+        ),
+        ("x-amz-meta-a", "1"),
+    ];
+    let target = "/photos/a%20b.jpg?x-id=GetObject";
+    let lookup = |_: &str| Some(Secret::new("sessionsecret", Some(TOKEN)));
+    let policy = Policy::new(time, "s3express");
+    let settings = SigningSettings::s3express();
+    let (mut a, mut b, mut c, mut d) = ([0u8; 2048], [0u8; 2048], [0u8; 4096], [0u8; 2048]);
+    let (n, ok) = allocations_during(|| {
+        let key = SigningKey::derive(&creds, time, "us-west-2", "s3express").unwrap();
+        let signer = Signer::new(&key, &creds, time).unwrap();
+        let request = Request::new("GET", target, &headers);
+        let url = v4::presign(&signer, &request, 300, &settings, &mut a[..]).unwrap();
+        let presigned = Request::new("GET", url.as_str(), &headers);
+        let q = verify::verify(&presigned, &lookup, &policy).map(|_| ());
+        let h = v4::sign_headers(&signer, &request, &settings, &mut b[..]).unwrap();
+        // x-amz-date, x-amz-s3session-token, x-amz-content-sha256, authorization.
+        let mut sent = [("", ""); 6];
+        sent[..2].copy_from_slice(&headers);
+        for (slot, header) in sent[2..].iter_mut().zip(h.headers()) {
+            *slot = header;
+        }
+        let signed = Request::new("GET", target, &sent);
+        let v = verify::verify(&signed, &lookup, &policy).map(|_| ());
+        let post_policy = PostPolicy::new("bucket--usw2-az1--x-s3", KeyCondition::Exact("k"), 300)
+            .s3express_session(true);
+        let post = s3::presign_post(&signer, &post_policy, &mut c[..]).unwrap();
+        let mut fields = [("", ""); 8];
+        let mut len = 0;
+        for (slot, field) in fields.iter_mut().zip(post.fields()) {
+            *slot = field;
+            len += 1;
+        }
+        let form = verify::PostForm::new("bucket--usw2-az1--x-s3", &fields[..len], 10);
+        let p = verify::verify_post_form(&form, &lookup, &policy, &mut d[..]).map(|_| ());
+        (q, v, p, h.s3session_token() == Some(TOKEN))
+    });
+    assert_eq!(ok, (Ok(()), Ok(()), Ok(()), true));
+    assert_eq!(n, 0, "S3 Express signing and verification allocated");
+}

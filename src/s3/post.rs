@@ -12,7 +12,10 @@
 //! [`presign_post`] writes the policy the way botocore's
 //! `generate_presigned_post` does (same key order, separators and `\uXXXX`
 //! escapes), so the same inputs give the same bytes and signature;
-//! [`sign_policy`] signs a policy the caller wrote.
+//! [`sign_policy`] signs a policy the caller wrote. For a directory bucket
+//! (S3 Express One Zone) signed with the credentials of `CreateSession`,
+//! [`PostPolicy::s3express_session`] names the session token
+//! `X-Amz-S3session-Token`, as botocore's `S3ExpressPostAuth` does.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -60,6 +63,10 @@ pub struct PostPolicy<'a> {
     /// Extra form fields to send as they are (`acl`, `success_action_status`,
     /// `x-amz-meta-*` ...); each needs a matching condition.
     pub fields: &'a [(&'a str, &'a str)],
+    /// S3 Express One Zone session auth: the session token (of
+    /// `CreateSession`) goes in the field and condition
+    /// `X-Amz-S3session-Token` instead of `x-amz-security-token`.
+    pub s3express_session: bool,
 }
 
 impl<'a> PostPolicy<'a> {
@@ -72,7 +79,33 @@ impl<'a> PostPolicy<'a> {
             expires_in,
             conditions: &[],
             fields: &[],
+            s3express_session: false,
         }
+    }
+
+    /// For a directory bucket, signed with the credentials that
+    /// `CreateSession` returned (service `s3express`): the session token
+    /// goes as `X-Amz-S3session-Token`.
+    ///
+    /// ```
+    /// use awsig::s3::{self, KeyCondition, PostPolicy};
+    /// use awsig::{Credentials, SigningTime, v4};
+    ///
+    /// let creds = Credentials::new("ASIASESSIONEXAMPLE", "sessionsecret", Some("session-token"))?;
+    /// let time = SigningTime::parse_rfc3339("2024-05-01T10:00:00Z")?;
+    /// let key = v4::SigningKey::derive(&creds, time, "us-west-2", "s3express")?;
+    /// let bucket = "bucket--usw2-az1--x-s3";
+    /// let policy = PostPolicy::new(bucket, KeyCondition::Exact("a.txt"), 600).s3express_session(true);
+    /// let mut buf = [0u8; 2048];
+    /// let post = s3::presign_post(&v4::Signer::new(&key, &creds, time)?, &policy, &mut buf)?;
+    /// assert!(post.fields().any(|f| f == ("X-Amz-S3session-Token", "session-token")));
+    /// assert!(post.policy_json().ends_with(r#"{"X-Amz-S3session-Token": "session-token"}]}"#));
+    /// # Ok::<(), awsig::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn s3express_session(mut self, on: bool) -> Self {
+        self.s3express_session = on;
+        self
     }
 
     /// With these extra conditions.
@@ -101,6 +134,7 @@ pub struct PresignedPost<'o, 'a> {
     credential: &'o str,
     date: crate::time::AmzDate,
     token: Option<&'a str>,
+    token_field: &'static str,
     policy_json: &'o str,
     policy: &'o str,
     signature: [u8; 64],
@@ -134,7 +168,7 @@ impl<'o, 'a> PresignedPost<'o, 'a> {
                 Some(("x-amz-algorithm", ALGORITHM)),
                 Some(("x-amz-credential", self.credential)),
                 Some(("x-amz-date", self.date.as_str())),
-                self.token.map(|t| ("x-amz-security-token", t)),
+                self.token.map(|t| (self.token_field, t)),
                 Some(("policy", self.policy)),
                 Some(("x-amz-signature", self.signature())),
             ]
@@ -200,6 +234,7 @@ struct Parts<'x> {
     credential: &'x [&'x str],
     date: &'x str,
     token: Option<&'x str>,
+    token_field: &'static str,
 }
 
 impl Parts<'_> {
@@ -278,9 +313,7 @@ impl Parts<'_> {
         eq(sink, "x-amz-date", &|s: &mut S| json_string(s, self.date));
         if let Some(token) = self.token {
             sep(sink);
-            eq(sink, "x-amz-security-token", &|s: &mut S| {
-                json_string(s, token)
-            });
+            eq(sink, self.token_field, &|s: &mut S| json_string(s, token));
         }
         sink.put(b"]}");
     }
@@ -323,6 +356,7 @@ pub fn presign_post<'o, 'a>(
         credential: &credential,
         date: amz_date.as_str(),
         token,
+        token_field: token_field(policy),
     };
 
     // Layout of `out`: key field, credential, base64 policy, JSON policy.
@@ -361,10 +395,21 @@ pub fn presign_post<'o, 'a>(
         credential: to_str(credential_text)?,
         date: amz_date,
         token,
+        token_field: token_field(policy),
         policy_json: to_str(json)?,
         policy: to_str(b64)?,
         signature,
     })
+}
+
+/// The session token's field: `x-amz-security-token`, or S3 Express's
+/// `X-Amz-S3session-Token` (botocore's `S3ExpressPostAuth` spells it so).
+const fn token_field(policy: &PostPolicy<'_>) -> &'static str {
+    if policy.s3express_session {
+        "X-Amz-S3session-Token"
+    } else {
+        "x-amz-security-token"
+    }
 }
 
 struct Counter(usize);

@@ -1,7 +1,8 @@
 //! Presigned URLs: the signature travels in the query string.
 //!
 //! The signer adds `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`,
-//! `X-Amz-Expires`, `X-Amz-SignedHeaders` (and `X-Amz-Security-Token`) to
+//! `X-Amz-Expires`, `X-Amz-SignedHeaders` (and `X-Amz-Security-Token`, or
+//! with S3 Express One Zone session auth `X-Amz-S3session-Token`) to
 //! the canonical query, signs, and appends `X-Amz-Signature`. The query of
 //! the URL is the canonical query itself, so the URL carries exactly the
 //! bytes that were signed.
@@ -287,6 +288,19 @@ impl Job<'_> {
 /// The parameters a request to presign must not carry already.
 const REFUSED: &[&str] = &AUTH_PARAMETERS;
 
+/// The same, and the S3 Express session token, for S3 Express session auth.
+const REFUSED_S3EXPRESS: &[&str] = &[
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+    "X-Amz-Region-Set",
+    "X-Amz-S3session-Token",
+];
+
 /// The `X-Amz-*` parameters a presigned URL adds to the query, in canonical
 /// (byte) order, as the merge into the query expects.
 struct AuthParams<'a> {
@@ -315,6 +329,8 @@ struct Signed<'a> {
     expires: Option<&'a str>,
     region_set: Option<&'a str>,
     token: Option<&'a str>,
+    /// The token is S3 Express's `X-Amz-S3session-Token`.
+    s3session: bool,
     headers: &'a Headers<'a>,
 }
 
@@ -333,8 +349,12 @@ impl<'a> Signed<'a> {
         if let Some(set) = self.region_set {
             p.add("&X-Amz-Region-Set=", Value::Text(set));
         }
-        if let Some(token) = self.token {
-            p.add("&X-Amz-Security-Token=", Value::Text(token));
+        // `X-Amz-S3session-Token` sorts before `X-Amz-Security-Token`
+        // (`3` < `e`): either stands here.
+        match self.token {
+            Some(token) if self.s3session => p.add("&X-Amz-S3session-Token=", Value::Text(token)),
+            Some(token) => p.add("&X-Amz-Security-Token=", Value::Text(token)),
+            None => {}
         }
         p.add("&X-Amz-SignedHeaders=", Value::SignedHeaders(self.headers));
         p
@@ -353,7 +373,12 @@ fn run<'o, K: Key, T: Tracer>(
     let expires_in = job.expires_in(signer)?;
     let target = job.target()?;
     let mut spans = params::SPANS;
-    let query = Params::parse(target.query, &mut spans, target.query_offset, REFUSED)?;
+    let refused = if settings.session_token == SessionTokenMode::S3Express {
+        REFUSED_S3EXPRESS
+    } else {
+        REFUSED
+    };
+    let query = Params::parse(target.query, &mut spans, target.query_offset, refused)?;
     let payload = job.payload()?;
     let host = Headers::check_with_host(request.headers, &[], emit.host)?;
     let given_host = [("host", host)];
@@ -370,7 +395,8 @@ fn run<'o, K: Key, T: Tracer>(
     let date = time.date_stamp();
     let scope = key.scope(&date);
     let token = signer.session_token;
-    let signed_token = token.filter(|_| settings.session_token == SessionTokenMode::Signed);
+    let signed_token =
+        token.filter(|_| settings.session_token != SessionTokenMode::AppendedUnsigned);
     let auth = Signed {
         algorithm: key.algorithm(),
         credential: Value::Credential(key.access_key_id(), scope.as_slice()),
@@ -378,6 +404,7 @@ fn run<'o, K: Key, T: Tracer>(
         expires: settings.expires_param.then(|| expires.as_str()),
         region_set: key.region_set(),
         token: signed_token,
+        s3session: settings.session_token == SessionTokenMode::S3Express,
         headers: &headers,
     }
     .params();

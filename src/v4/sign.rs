@@ -1,7 +1,8 @@
 //! Signing with the `Authorization` header.
 //!
 //! The signer adds `X-Amz-Date`, `X-Amz-Security-Token` (temporary
-//! credentials), `x-amz-content-sha256` (S3, or when asked) and
+//! credentials; S3 Express One Zone session auth: `x-amz-s3session-token`),
+//! `x-amz-content-sha256` (S3, or when asked) and
 //! `Authorization: AWS4-HMAC-SHA256 Credential=AKID/scope,
 //! SignedHeaders=..., Signature=...`.
 //! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#add-signature-to-request>.
@@ -29,6 +30,8 @@ pub struct HeaderSignature<'o, 'a> {
     authorization: &'o str,
     x_amz_date: AmzDate,
     security_token: Option<&'a str>,
+    /// The token goes as `x-amz-s3session-token` (S3 Express session auth).
+    s3session: bool,
     region_set: Option<&'a str>,
     content_sha256: Option<PayloadHash>,
     /// Where the hex signature starts in `authorization` (it runs to the end).
@@ -48,10 +51,18 @@ impl<'o, 'a> HeaderSignature<'o, 'a> {
         self.x_amz_date.as_str()
     }
 
-    /// The `X-Amz-Security-Token` value, for temporary credentials.
+    /// The `X-Amz-Security-Token` value, for temporary credentials (`None`
+    /// with [`SessionTokenMode::S3Express`]).
     #[must_use]
     pub fn security_token(&self) -> Option<&'a str> {
-        self.security_token
+        self.security_token.filter(|_| !self.s3session)
+    }
+
+    /// The `x-amz-s3session-token` value: the session token, with
+    /// [`SessionTokenMode::S3Express`] (S3 Express One Zone session auth).
+    #[must_use]
+    pub fn s3session_token(&self) -> Option<&'a str> {
+        self.security_token.filter(|_| self.s3session)
     }
 
     /// The `X-Amz-Region-Set` value (SigV4a).
@@ -82,7 +93,8 @@ impl<'o, 'a> HeaderSignature<'o, 'a> {
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
         [
             Some(("x-amz-date", self.x_amz_date())),
-            self.security_token.map(|t| ("x-amz-security-token", t)),
+            self.security_token().map(|t| ("x-amz-security-token", t)),
+            self.s3session_token().map(|t| ("x-amz-s3session-token", t)),
             self.region_set.map(|r| ("x-amz-region-set", r)),
             self.content_sha256().map(|h| ("x-amz-content-sha256", h)),
             Some(("authorization", self.authorization)),
@@ -97,7 +109,14 @@ impl core::fmt::Debug for HeaderSignature<'_, '_> {
         f.debug_struct("HeaderSignature")
             .field("authorization", &self.authorization)
             .field("x_amz_date", &self.x_amz_date)
-            .field("security_token", &self.security_token.map(|_| "<redacted>"))
+            .field(
+                "security_token",
+                &self.security_token().map(|_| "<redacted>"),
+            )
+            .field(
+                "s3session_token",
+                &self.s3session_token().map(|_| "<redacted>"),
+            )
             .field("region_set", &self.region_set)
             .field("content_sha256", &self.content_sha256)
             .finish()
@@ -144,31 +163,36 @@ pub fn sign_headers<'o, 'a, K: Key>(
 struct Added<'a> {
     headers: [(&'static str, &'a str); 4],
     len: usize,
-    refused: [&'static str; 4],
+    refused: [&'static str; 5],
     refused_len: usize,
 }
 
 impl<'a> Added<'a> {
     /// `x-amz-date`; the session token (signed, or appended unsigned: a
-    /// header the signer adds all the same); `x-amz-content-sha256` unless
-    /// the request declares its own; SigV4a's `x-amz-region-set`.
+    /// header the signer adds all the same; S3 Express session auth signs
+    /// it as `x-amz-s3session-token` and sends no `x-amz-security-token`);
+    /// `x-amz-content-sha256` unless the request declares its own; SigV4a's
+    /// `x-amz-region-set`.
     fn new(
         amz_date: &'a str,
         token: Option<&'a str>,
-        token_signed: bool,
+        mode: SessionTokenMode,
         content_sha256: Option<&'a str>,
         region_set: Option<&'a str>,
     ) -> Self {
         let mut added = Self {
             headers: [("", ""); 4],
             len: 0,
-            refused: [""; 4],
+            refused: [""; 5],
             refused_len: 0,
         };
         added.push("x-amz-date", Some(amz_date), true);
+        if mode == SessionTokenMode::S3Express {
+            added.push("x-amz-s3session-token", token, token.is_some());
+        }
         added.push(
             "x-amz-security-token",
-            token.filter(|_| token_signed),
+            token.filter(|_| mode == SessionTokenMode::Signed),
             token.is_some(),
         );
         added.push(
@@ -221,7 +245,7 @@ pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
     let added = Added::new(
         amz_date.as_str(),
         token,
-        settings.session_token == SessionTokenMode::Signed,
+        settings.session_token,
         add_content_sha256.then(|| payload.as_str()),
         key.region_set(),
     );
@@ -260,6 +284,7 @@ pub(crate) fn sign<'o, 'a, K: Key, T: Tracer>(
         authorization: buf.finish()?,
         x_amz_date: amz_date,
         security_token: token,
+        s3session: settings.session_token == SessionTokenMode::S3Express,
         region_set: key.region_set(),
         content_sha256: add_content_sha256.then_some(payload),
         signature_at,

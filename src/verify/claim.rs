@@ -47,10 +47,12 @@ pub(super) struct Claimed<'r> {
 
 /// Parses `Authorization: <algorithm> Credential=..., SignedHeaders=...,
 /// Signature=...` and the headers that go with it: `X-Amz-Date` (required),
-/// `X-Amz-Region-Set` (SigV4a), `X-Amz-Security-Token`.
+/// `X-Amz-Region-Set` (SigV4a), `X-Amz-Security-Token` (and, when
+/// `s3session`, `x-amz-s3session-token`: see [`session_token`]).
 pub(super) fn header_claim<'r>(
     request: &Request<'r>,
     authorization: &'r str,
+    s3session: bool,
 ) -> Result<Claimed<'r>, Rejection> {
     let (name, parts) = parse::authorization(authorization)?;
     let alg = algorithm(name)?;
@@ -66,15 +68,22 @@ pub(super) fn header_claim<'r>(
             sep: ";",
         },
         signature: parts.signature,
-        token: single_header(request.headers, "x-amz-security-token")?,
+        token: session_token(
+            single_header(request.headers, "x-amz-security-token")?,
+            s3session
+                .then(|| single_header(request.headers, "x-amz-s3session-token"))
+                .transpose()?
+                .flatten(),
+        )?,
         expires: None,
     })
 }
 
 /// Parses a presigned URL's `X-Amz-*` parameters (all but the region set
 /// and the session token required, each at most once); also returns
-/// `X-Amz-Expires`.
-pub(super) fn query_claim(q: &str) -> Result<(Claimed<'_>, u32), Rejection> {
+/// `X-Amz-Expires`. The session token is `X-Amz-Security-Token` (and,
+/// when `s3session`, `X-Amz-S3session-Token`: see [`session_token`]).
+pub(super) fn query_claim(q: &str, s3session: bool) -> Result<(Claimed<'_>, u32), Rejection> {
     let required = |name| single_param(q, name)?.ok_or(Rejection::MissingAuthParameter);
     let alg = algorithm(required("X-Amz-Algorithm")?)?;
     let credential = required("X-Amz-Credential")?;
@@ -85,7 +94,13 @@ pub(super) fn query_claim(q: &str) -> Result<(Claimed<'_>, u32), Rejection> {
     let region_set = single_param(q, "X-Amz-Region-Set")?;
     let credential = parse::credential(credential, alg == Alg::V4)?;
     let signed_at = parse::amz_date(date)?;
-    let token = single_param(q, "X-Amz-Security-Token")?;
+    let token = session_token(
+        single_param(q, "X-Amz-Security-Token")?,
+        s3session
+            .then(|| single_param(q, "X-Amz-S3session-Token"))
+            .transpose()?
+            .flatten(),
+    )?;
     let expires = parse_expires(expires)?;
     let claimed = Claimed {
         scheme: Scheme::V4Query,
@@ -102,6 +117,21 @@ pub(super) fn query_claim(q: &str) -> Result<(Claimed<'_>, u32), Rejection> {
         expires: Some(expires),
     };
     Ok((claimed, expires))
+}
+
+/// The session token a request presents: STS's `X-Amz-Security-Token`,
+/// or, on an S3 Express server, the `CreateSession` token of S3 Express
+/// One Zone session auth (`x-amz-s3session-token`,
+/// `X-Amz-S3session-Token`; `CreateSession` itself is signed with the
+/// former). A request carrying both is refused.
+fn session_token<'r>(
+    security: Option<&'r str>,
+    s3session: Option<&'r str>,
+) -> Result<Option<&'r str>, Rejection> {
+    match (security, s3session) {
+        (Some(_), Some(_)) => Err(Rejection::DuplicateAuthParameter),
+        (token, None) | (None, token) => Ok(token),
+    }
 }
 
 /// `X-Amz-Expires`: 1 to 604800 seconds (7 days), in plain digits.

@@ -18,7 +18,7 @@ pub use crate::error::Limit;
 ///
 /// | field | default |
 /// |---|---|
-/// | `service` | required: the credential scope must name it; S3's rules for `s3` and `s3express` |
+/// | `service` | required: the credential scope must name it; S3's rules for `s3` and `s3express` (with S3 Express session tokens: [`SigningSettings::s3express`]) |
 /// | `region` | any (`None`); SigV4a: the signed region set must cover it |
 /// | `max_skew` | 900 s (AWS: 15 minutes) |
 /// | `sigv2` | refused (`None`); `Some(max_lifetime)` accepts it |
@@ -57,7 +57,12 @@ pub struct Policy<'p> {
     pub region: Option<&'p str>,
     /// Allowed clock difference, seconds (AWS: 15 minutes).
     pub max_skew: u32,
-    /// Canonicalisation rules, from the service ([`SigningSettings::for_service`]).
+    /// Canonicalisation rules, from the service: [`SigningSettings::s3`]
+    /// for `s3`, [`SigningSettings::s3express`] for `s3express` (whose
+    /// [`SessionTokenMode::S3Express`](crate::v4::SessionTokenMode::S3Express)
+    /// takes the session token from `x-amz-s3session-token` /
+    /// `X-Amz-S3session-Token` as well as from `X-Amz-Security-Token`),
+    /// [`SigningSettings::new`] otherwise.
     pub settings: SigningSettings,
     /// SigV2: `None` refuses it; `Some(seconds)` accepts it, with a
     /// `Timestamp` within `max_skew` or an `Expires` at most this far ahead.
@@ -106,7 +111,9 @@ impl<'p> Policy<'p> {
             service,
             region: None,
             max_skew: 900,
-            settings: if s3 {
+            settings: if service == "s3express" {
+                SigningSettings::s3express()
+            } else if s3 {
                 SigningSettings::s3()
             } else {
                 SigningSettings::new()

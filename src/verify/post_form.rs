@@ -22,7 +22,7 @@ mod json;
 use super::parse;
 use super::{Policy, Rejection, SecretLookup, session_token_matches};
 use crate::ct::ct_eq;
-use crate::v4::SigningKey;
+use crate::v4::{SessionTokenMode, SigningKey};
 use crate::{Credentials, Error, SigningTime};
 
 /// The most form fields [`verify_post_form`] accepts (S3 forms have a
@@ -123,6 +123,24 @@ fn field<'f>(fields: &[(&'f str, &'f str)], name: &str) -> Option<&'f str> {
         .map(|&(_, v)| v)
 }
 
+/// The session token of the form: `x-amz-security-token`, or, on an S3
+/// Express server ([`SessionTokenMode::S3Express`]), the
+/// `X-Amz-S3session-Token` of session auth (botocore's
+/// `S3ExpressPostAuth`); not both.
+fn form_token<'f>(
+    fields: &[(&'f str, &'f str)],
+    policy: &Policy<'_>,
+) -> Result<Option<&'f str>, Rejection> {
+    let security = field(fields, "x-amz-security-token");
+    if policy.settings.session_token != SessionTokenMode::S3Express {
+        return Ok(security);
+    }
+    match (security, field(fields, "x-amz-s3session-token")) {
+        (Some(_), Some(_)) => Err(Rejection::DuplicateAuthParameter),
+        (token, None) | (None, token) => Ok(token),
+    }
+}
+
 /// The fields before `file`, at most [`MAX_FORM_FIELDS`], each name once.
 fn form_fields<'f>(form: &PostForm<'f>) -> Result<&'f [(&'f str, &'f str)], Error> {
     let end = form
@@ -180,7 +198,7 @@ fn check_auth<'f, 's, L: SecretLookup<'s> + ?Sized>(
     let secret = lookup
         .secret(credential.access_key_id)
         .ok_or(Rejection::UnknownAccessKey)?;
-    let token = field(fields, "x-amz-security-token");
+    let token = form_token(fields, policy)?;
     if !session_token_matches(secret.session_token, token, false) {
         return Err(Rejection::SessionTokenMismatch.into());
     }

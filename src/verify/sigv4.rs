@@ -44,7 +44,7 @@ pub(crate) fn verify_header<'r, 's, L: SecretLookup<'s> + ?Sized>(
     lookup: &L,
     policy: &Policy<'_>,
 ) -> Result<Verified<'r>, Error> {
-    let claimed = header_claim(request, authorization)?;
+    let claimed = header_claim(request, authorization, s3session(policy))?;
     check_skew(claimed.signed_at, policy)?;
     let (payload, coverage) = declared_payload(request, policy)?;
     let received = Received {
@@ -62,7 +62,7 @@ pub(crate) fn verify_query<'r, 's, L: SecretLookup<'s> + ?Sized>(
     lookup: &L,
     policy: &Policy<'_>,
 ) -> Result<Verified<'r>, Error> {
-    let (claimed, expires) = query_claim(target.query)?;
+    let (claimed, expires) = query_claim(target.query, s3session(policy))?;
     check_validity_window(claimed.signed_at, expires, policy)?;
     let (payload, coverage) = presigned_payload(request, policy)?;
     let received = Received {
@@ -72,6 +72,12 @@ pub(crate) fn verify_query<'r, 's, L: SecretLookup<'s> + ?Sized>(
         coverage,
     };
     finish(&received, &claimed, lookup, policy)
+}
+
+/// Whether the server takes S3 Express One Zone session tokens
+/// (`x-amz-s3session-token`, `X-Amz-S3session-Token`).
+fn s3session(policy: &Policy<'_>) -> bool {
+    policy.settings.session_token == SessionTokenMode::S3Express
 }
 
 /// A signed request is refused when its `X-Amz-Date` is more than the

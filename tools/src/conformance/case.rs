@@ -94,7 +94,10 @@ impl<'a> Case<'a> {
                     .ok_or(Refused("bad_case"))?,
             ),
         };
-        let defaults = if s3 {
+        let s3express = scheme.starts_with("s3express-");
+        let defaults = if s3express {
+            SigningSettings::s3express()
+        } else if s3 {
             SigningSettings::s3()
         } else {
             SigningSettings::new()
@@ -105,8 +108,10 @@ impl<'a> Case<'a> {
                 bool_field(case, "double_encode_path")?.unwrap_or(defaults.double_encode_path),
             )
             .content_sha256_header(
-                bool_field(case, "content_sha256_header")?
-                    .unwrap_or(scheme == "s3-v4-header" || scheme == "s3-v4-chunked"),
+                bool_field(case, "content_sha256_header")?.unwrap_or(matches!(
+                    scheme,
+                    "s3-v4-header" | "s3-v4-chunked" | "s3express-v4-header"
+                )),
             );
         if bool_field(case, "omit_session_token")?.unwrap_or(false) {
             settings = settings.session_token(SessionTokenMode::AppendedUnsigned);
@@ -136,11 +141,17 @@ impl<'a> Case<'a> {
     /// `s3-v4-chunked`, else the body).
     pub fn payload(&self) -> Payload<'_> {
         match self.payload {
-            None if self.scheme == "s3-v4-query" => Payload::Unsigned,
+            None if self.is_s3_query() => Payload::Unsigned,
             None if self.scheme == "s3-v4-chunked" => Payload::StreamingSigned,
             None => Payload::Body(&self.body),
             Some(line) => Payload::from_line(line),
         }
+    }
+
+    /// An S3 presigned URL (`s3-v4-query`, `s3express-v4-query`): its
+    /// payload line is `UNSIGNED-PAYLOAD` unless the case gives one.
+    pub fn is_s3_query(&self) -> bool {
+        matches!(self.scheme, "s3-v4-query" | "s3express-v4-query")
     }
 
     /// `expires_in`, which presigning needs, in range.

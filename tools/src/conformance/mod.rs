@@ -4,7 +4,8 @@
 //!
 //! Input lines are bare cases or `{"case": ..., "expected": ...}` lines
 //! (`expected` is ignored when signing). Schemes: `v4-header`, `v4-query`,
-//! `s3-v4-header`, `s3-v4-query`, `v2-query`, and the extensions
+//! `s3-v4-header`, `s3-v4-query`, `v2-query`, `s3express-v4-header`,
+//! `s3express-v4-query` (S3 Express One Zone session auth), and the extensions
 //! `s3-v4-chunked`, `v2-form` (with the case field `v2_expires`),
 //! `v4-event` (event-stream messages), `s3-v2-header`, `s3-v2-query`
 //! (S3's SigV2) and

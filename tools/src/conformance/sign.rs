@@ -61,9 +61,13 @@ impl Runner {
             },
             "v4-event" => signing.sign_events(repeat, buf),
             "s3-v2-header" | "s3-v2-query" => signing.sign_s3_v2(repeat, buf),
-            "v4-header" | "v4-query" | "s3-v4-header" | "s3-v4-query" | "s3-v4-chunked" => {
-                signing.sign_v4(repeat, buf)
-            }
+            "v4-header"
+            | "v4-query"
+            | "s3-v4-header"
+            | "s3-v4-query"
+            | "s3-v4-chunked"
+            | "s3express-v4-header"
+            | "s3express-v4-query" => signing.sign_v4(repeat, buf),
             _ => Err(Refused("unsupported_scheme")),
         }
     }
@@ -142,11 +146,12 @@ impl Signing<'_> {
         }))
     }
 
-    /// SigV4, S3's rules included; `s3-v4-chunked` adds the signature of
-    /// every chunk.
+    /// SigV4, S3's rules included (and S3 Express One Zone session auth:
+    /// `s3express-v4-header`, `s3express-v4-query`); `s3-v4-chunked` adds
+    /// the signature of every chunk.
     fn sign_v4(&self, repeat: usize, buf: &mut [u8]) -> Result<Value, Refused> {
         let c = self.case;
-        let query = matches!(c.scheme, "v4-query" | "s3-v4-query");
+        let query = matches!(c.scheme, "v4-query" | "s3-v4-query" | "s3express-v4-query");
         if !query && c.expires_in.is_some() {
             return Err(Refused("expires_range"));
         }

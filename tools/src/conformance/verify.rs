@@ -29,7 +29,7 @@ pub fn received(case: &Value, expected: &Value) -> Result<Received, Refused> {
     let mut target = c.target.to_owned();
     let mut form = None;
     match c.scheme {
-        "v4-header" | "s3-v4-header" | "s3-v4-chunked" | "s3-v2-header" => {
+        "v4-header" | "s3-v4-header" | "s3-v4-chunked" | "s3-v2-header" | "s3express-v4-header" => {
             for h in expected["added_headers"]
                 .as_array()
                 .ok_or(Refused("bad_case"))?
@@ -88,7 +88,7 @@ pub fn verify_received(
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
     let payload = match c.payload {
-        None if c.scheme == "s3-v4-query" => Payload::Unsigned,
+        None if c.is_s3_query() => Payload::Unsigned,
         None => Payload::Body(&received.body),
         Some(line) => Payload::from_line(line),
     };
