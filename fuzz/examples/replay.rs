@@ -19,6 +19,8 @@ fn main() {
         "query_roundtrip" => awsig_fuzz::query_roundtrip,
         "aws_chunked_decode" => awsig_fuzz::aws_chunked_decode,
         "post_form_verify" => awsig_fuzz::post_form_verify,
+        "event_stream" => awsig_fuzz::event_stream,
+        "s3_v2" => awsig_fuzz::s3_v2,
         other => panic!("unknown target {other}"),
     };
     let mut files = Vec::new();
