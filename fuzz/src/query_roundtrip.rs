@@ -116,7 +116,12 @@ pub fn query_case(case: &QueryCase) {
     const AKID: &str = "AKIDEXAMPLE";
     const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     const REGION: &str = "us-east-1";
-    let service = if case.flags & 1 != 0 {
+    // Flag 16: S3 Express One Zone session auth (the token signed as
+    // `X-Amz-S3session-Token`, service `s3express`).
+    let express = case.flags & 16 != 0;
+    let service = if express {
+        "s3express"
+    } else if case.flags & 1 != 0 {
         "s3"
     } else {
         "execute-api"
@@ -125,9 +130,16 @@ pub fn query_case(case: &QueryCase) {
         .then(|| case.token.replace(|c: char| c.is_control(), ""))
         .filter(|t| !t.is_empty());
     let mut settings = SigningSettings::for_service(service);
-    if case.flags & 4 != 0 {
+    if express {
+        settings = SigningSettings::s3express();
+    } else if case.flags & 4 != 0 {
         settings = settings.session_token(SessionTokenMode::AppendedUnsigned);
     }
+    let token_param = if express {
+        "X-Amz-S3session-Token"
+    } else {
+        "X-Amz-Security-Token"
+    };
     let expires = case.expires % 604_800 + 1;
     // A path that needs no escape checks; only the query is under test.
     let path: String = case
@@ -178,6 +190,7 @@ pub fn query_case(case: &QueryCase) {
     let auth_key = case.pairs.iter().any(|p| {
         r::AUTH_PARAMETERS
             .iter()
+            .chain(express.then_some(&"X-Amz-S3session-Token"))
             .any(|a| a.as_bytes().eq_ignore_ascii_case(p.key.as_bytes()))
     });
     let presigned = match presigned {
@@ -203,7 +216,7 @@ pub fn query_case(case: &QueryCase) {
         }
     }
     // Sorted, up to the signature (and an unsigned token) appended last.
-    let unsigned_token = token.is_some() && case.flags & 4 != 0;
+    let unsigned_token = token.is_some() && !express && case.flags & 4 != 0;
     let tail = if unsigned_token { 2 } else { 1 };
     let sorted = &pieces[..pieces.len() - tail];
     let keyed: Vec<(&str, &str)> = sorted.iter().map(|p| p.split_once('=').unwrap()).collect();
@@ -240,7 +253,7 @@ pub fn query_case(case: &QueryCase) {
     add("X-Amz-Expires", &expires.to_string());
     add("X-Amz-SignedHeaders", &signed_headers);
     if let Some(t) = &token {
-        add("X-Amz-Security-Token", t);
+        add(token_param, t);
     }
     add("X-Amz-Signature", presigned.signature().as_str());
     got.sort();
