@@ -5,8 +5,6 @@
 //! field, expiry, tampering, malformed base64 and JSON are refused with
 //! their precise error, without panicking or allocating.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::path::Path;
 
 use awsig::s3::{self, Condition, KeyCondition, PostPolicy};
@@ -20,29 +18,8 @@ use sha2::Sha256;
 
 mod repo_data;
 
-struct Counting;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: forwards to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+mod counting;
+use counting::allocations_during;
 
 const AKID: &str = "AKIAIOSFODNN7EXAMPLE";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -619,10 +596,10 @@ fn presigned_posts_verify_without_allocating() {
             let form = PostForm::new("my-bucket", &fields, 50).file_name("f.bin");
             let mut buf = [0u8; 4096];
             let lookup = lookup(token);
-            let before = ALLOCATIONS.with(Cell::get);
-            let got =
-                verify::verify_post_form(&form, &lookup, &server, &mut buf).map(|v| v.key.len());
-            assert_eq!(ALLOCATIONS.with(Cell::get) - before, 0);
+            let (allocations, got) = allocations_during(|| {
+                verify::verify_post_form(&form, &lookup, &server, &mut buf).map(|v| v.key.len())
+            });
+            assert_eq!(allocations, 0);
             let want = match key_condition {
                 KeyCondition::Exact(k) => k.len(),
                 KeyCondition::Prefix(p) => p.len() + "f.bin".len(),
