@@ -6,6 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use awsig_tools::conformance::Runner;
+use awsig_tools::conformance::compare::{header_set, split_target};
 
 mod repo_data;
 
@@ -16,62 +17,6 @@ const EXACT: [&str; 5] = [
     "authorization",
     "error",
 ];
-
-fn percent_decode(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    out
-}
-
-type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
-
-/// Path, and the query as a sorted multiset of decoded pairs.
-fn split_target(t: &str) -> (String, Pairs) {
-    let (path, query) = t.split_once('?').unwrap_or((t, ""));
-    let mut pairs: Vec<_> = if query.is_empty() {
-        Vec::new()
-    } else {
-        query
-            .split('&')
-            .map(|p| {
-                let (k, v) = p.split_once('=').unwrap_or((p, ""));
-                (percent_decode(k), percent_decode(v))
-            })
-            .collect()
-    };
-    pairs.sort();
-    (path.to_owned(), pairs)
-}
-
-fn header_set(v: &Value) -> Vec<(String, String)> {
-    let mut set: Vec<(String, String)> = v
-        .as_array()
-        .expect("added_headers is a list")
-        .iter()
-        .map(|h| {
-            (
-                h[0].as_str().unwrap().to_ascii_lowercase(),
-                h[1].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    set.sort();
-    set
-}
 
 fn differs(field: &str, want: &Value, got: &Value) -> bool {
     match (want, got) {

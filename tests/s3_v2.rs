@@ -8,6 +8,7 @@ use std::path::Path;
 
 use awsig::verify::{self, Policy, Rejection, Secret};
 use awsig::{Credentials, Request, SigningTime, s3};
+use awsig_tools::conformance::compare::{header_set, split_target};
 use awsig_tools::conformance::{self as runner, Runner};
 use serde_json::Value;
 
@@ -21,56 +22,6 @@ fn corpus() -> Vec<Value> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
-}
-
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap()
-}
-
-/// Path, and the query as a sorted multiset of decoded pairs.
-fn target_parts(t: &str) -> (String, Vec<(String, String)>) {
-    let (path, query) = t.split_once('?').unwrap_or((t, ""));
-    let mut pairs: Vec<_> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect();
-    pairs.sort();
-    (path.to_owned(), pairs)
-}
-
-fn header_set(v: &Value) -> Vec<(String, String)> {
-    let mut set: Vec<_> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| {
-            (
-                h[0].as_str().unwrap().to_ascii_lowercase(),
-                h[1].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    set.sort();
-    set
 }
 
 #[test]
@@ -95,8 +46,8 @@ fn botocore_corpus_byte_for_byte() {
         }
         match want["signed_target"].as_str() {
             Some(t) => assert_eq!(
-                target_parts(got["signed_target"].as_str().unwrap()),
-                target_parts(t),
+                split_target(got["signed_target"].as_str().unwrap()),
+                split_target(t),
                 "{id}"
             ),
             None => assert!(got["signed_target"].is_null(), "{id}"),

@@ -13,6 +13,7 @@ use awsig::s3::{self, Condition, KeyCondition, PostPolicy};
 use awsig::v4::{self, Signer, SigningKey, SigningSettings};
 use awsig::verify::{self, Policy, PostForm, Rejection, Secret};
 use awsig::{Credentials, Error, Request, SigningTime};
+use awsig_tools::conformance::compare::{header_set, split_target};
 use awsig_tools::conformance::{self as runner, Runner};
 use serde_json::{Value, json};
 
@@ -28,59 +29,6 @@ fn corpus(file: &str) -> Vec<Value> {
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
-}
-
-fn decode(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    out
-}
-
-type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
-
-/// Path, and the query as a sorted multiset of decoded pairs (the
-/// protocol's comparison of `signed_target`).
-fn target_parts(t: &str) -> (String, Pairs) {
-    let (path, query) = t.split_once('?').unwrap_or((t, ""));
-    let mut pairs: Vec<_> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect();
-    pairs.sort();
-    (path.to_owned(), pairs)
-}
-
-fn header_set(v: &Value) -> Vec<(String, String)> {
-    let mut set: Vec<_> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| {
-            (
-                h[0].as_str().unwrap().to_ascii_lowercase(),
-                h[1].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    set.sort();
-    set
 }
 
 #[test]
@@ -109,10 +57,10 @@ fn botocore_corpus_byte_for_byte() {
         match want["signed_target"].as_str() {
             Some(t) => {
                 schemes.1 += 1;
-                let (got_path, got_query) = target_parts(got["signed_target"].as_str().unwrap());
+                let (got_path, got_query) = split_target(got["signed_target"].as_str().unwrap());
                 assert_eq!(
                     (got_path, &got_query),
-                    (t.split('?').next().unwrap().to_owned(), &target_parts(t).1),
+                    (t.split('?').next().unwrap().to_owned(), &split_target(t).1),
                     "{id}"
                 );
                 // The token is the signed `X-Amz-S3session-Token`, and there is no STS token.
@@ -311,7 +259,7 @@ fn tamperings_are_refused() {
             both.target = format!(
                 "{}&X-Amz-Security-Token={}",
                 both.target,
-                target_parts(&both.target)
+                split_target(&both.target)
                     .1
                     .iter()
                     .find(|(k, _)| k == b"X-Amz-S3session-Token")

@@ -18,6 +18,7 @@
 //! `tests/http.rs`) run the corpora through this same code.
 
 mod case;
+pub mod compare;
 mod event;
 mod s3v2;
 mod sign;
