@@ -8,7 +8,9 @@
 //!   the work no SigV4 signer can avoid.
 //!
 //! W2 also times the general `v4::presign` on the encoded target
-//! (`awsig-v4presign/*`); `awsig/*` is `s3::presign_get` from the raw key.
+//! (`awsig-v4presign/*`) and an `s3::ObjectPresigner` prepared once for the
+//! bucket (`awsig-presigner/cached`); `awsig/*` is `s3::presign_get` from the
+//! raw key.
 //!
 //! ```sh
 //! cargo bench --bench signing
@@ -63,6 +65,15 @@ fn bench_workload(c: &mut Criterion, w: &Workload) {
         g.bench_function("awsig-v4presign/cached", |b| {
             b.iter(|| {
                 black_box(p.sign_v4_presign(black_box(&key), &mut buf).len());
+            });
+        });
+        // The prepared presigner: what is the same for every key done once.
+        let presigner = p.object_presigner(&key).expect("W2 is S3");
+        let url = p.sign(&key, &mut buf).to_owned();
+        assert_eq!(p.sign_with_presigner(&presigner, &mut buf), url, "same URL");
+        g.bench_function("awsig-presigner/cached", |b| {
+            b.iter(|| {
+                black_box(p.sign_with_presigner(black_box(&presigner), &mut buf).len());
             });
         });
         g.bench_function("awsig-v4presign/uncached", |b| {

@@ -429,6 +429,28 @@ impl<'w> AwsigSigner<'w> {
         .as_str()
     }
 
+    /// An `s3::ObjectPresigner` for W2's bucket (GET, `EXPIRES_IN`), made
+    /// once for many keys.
+    pub fn object_presigner(&self, key: &SigningKey) -> Option<s3::ObjectPresigner> {
+        let bucket = self.bucket.as_ref()?;
+        let opts = ObjectOptions::default();
+        Some(
+            s3::ObjectPresigner::new(&self.signer(key), bucket, "GET", EXPIRES_IN, &opts)
+                .expect("prepares"),
+        )
+    }
+
+    /// W2's object presigned by `presigner`.
+    #[inline]
+    pub fn sign_with_presigner<'b>(
+        &self,
+        presigner: &s3::ObjectPresigner,
+        buf: &'b mut [u8],
+    ) -> &'b str {
+        let key = self.w.s3.map_or("", |o| o.key);
+        presigner.presign(key, buf).expect("signs").as_str()
+    }
+
     /// Header signing with the added headers, `(name, value)`, for checks.
     pub fn signed_headers(&self, key: &SigningKey) -> Vec<(String, String)> {
         let mut buf = [0u8; 4096];

@@ -26,6 +26,7 @@
 //! ```
 
 mod post;
+mod presigner;
 #[cfg(feature = "s3-sigv2")]
 pub mod v2;
 
@@ -33,6 +34,7 @@ pub use post::{
     Condition, KeyCondition, PostPolicy, PresignedPost, presign_post, sign_encoded_policy,
     sign_policy,
 };
+pub use presigner::ObjectPresigner;
 
 use crate::encode::encode_into;
 use crate::output::Output;

@@ -71,6 +71,22 @@ impl<'o> Presigned<'o> {
     }
 }
 
+impl<'o> Presigned<'o> {
+    /// `text` with the hex signature at `signature_at..signature_end`.
+    pub(crate) fn new(text: &'o str, signature_at: usize, signature_end: usize) -> Self {
+        Self {
+            text,
+            signature_at,
+            signature_end,
+        }
+    }
+
+    /// Where the hex signature is in the text.
+    pub(crate) fn signature_range(&self) -> core::ops::Range<usize> {
+        self.signature_at..self.signature_end
+    }
+}
+
 impl core::fmt::Debug for Presigned<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Presigned")
