@@ -121,6 +121,16 @@ pub fn presign_one<'py>(
     key: &str,
     time: SigningTime,
 ) -> PyResult<Bound<'py, PyString>> {
+    if object.options.query.is_empty() && object.options.headers.is_empty() {
+        let wanted = (place, object, time);
+        let make = || {
+            let bucket = place.bucket(signer)?;
+            signer.with_signer(time, |s| Presigner::new(s, &bucket, object))
+        };
+        if let Some(url) = signer.with_presigner(wanted, make, |p| presign_with(py, p, key)) {
+            return url.or_raise(py);
+        }
+    }
     let bucket = place.bucket(signer).or_raise(py)?;
     signer
         .with_signer(time, |s| {
@@ -143,20 +153,143 @@ pub fn presign_one<'py>(
         .or_raise(py)
 }
 
+/// What a cached [`Presigner`] was made for: a later call with the same
+/// place, method, expiry and signing time (to the second) reuses it.
+pub struct PresignerFor {
+    endpoint: Option<String>,
+    bucket: String,
+    path_style: bool,
+    http: bool,
+    method: String,
+    expires_in: u32,
+    time: SigningTime,
+}
+
+impl PresignerFor {
+    pub fn new((place, object, time): (&Place<'_>, &Object<'_>, SigningTime)) -> Self {
+        Self {
+            endpoint: place.endpoint.map(str::to_owned),
+            bucket: place.bucket.to_owned(),
+            path_style: place.path_style,
+            http: place.http,
+            method: object.method.to_owned(),
+            expires_in: object.expires_in,
+            time,
+        }
+    }
+
+    /// Whether a presigner made for `self` serves `place`, `object`, `time`
+    /// (compared without allocating: this runs on every call).
+    pub fn serves(&self, (place, object, time): (&Place<'_>, &Object<'_>, SigningTime)) -> bool {
+        self.time == time
+            && self.bucket == place.bucket
+            && self.endpoint.as_deref() == place.endpoint
+            && (self.path_style, self.http) == (place.path_style, place.http)
+            && self.method == object.method
+            && self.expires_in == object.expires_in
+    }
+}
+
+/// An `s3::ObjectPresigner` with room for a long session token, and
+/// whether the URLs need botocore's query order.
+pub struct Presigner {
+    inner: Box<s3::ObjectPresigner<PRESIGNER_ROOM>>,
+    botocore_order: bool,
+}
+
+/// Bytes for the fixed parts of a URL (two copies of the canonical query,
+/// session token included).
+const PRESIGNER_ROOM: usize = 16384;
+
+impl Presigner {
+    /// `None` when the fixed parts do not fit (the caller signs each URL in
+    /// full); an error of the request otherwise.
+    fn new(
+        signer: &v4::Signer<'_>,
+        bucket: &Bucket<'_>,
+        object: &Object<'_>,
+    ) -> Result<Option<Self>, CoreError> {
+        let (method, expires_in, options) = (object.method, object.expires_in, &object.options);
+        match s3::ObjectPresigner::new(signer, bucket, method, expires_in, options) {
+            Ok(inner) => Ok(Some(Self {
+                inner: Box::new(inner),
+                botocore_order: signer.session_token().is_some() || !options.query.is_empty(),
+            })),
+            Err(CoreError::BufferTooSmall { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Presigns `key` with a prepared presigner into a Python string.
+fn presign_with<'py>(
+    py: Python<'py>,
+    presigner: &Presigner,
+    key: &str,
+) -> Result<Bound<'py, PyString>, CoreError> {
+    // Most URLs without a session token are shorter.
+    let mut stack = [0u8; 640];
+    if !presigner.botocore_order {
+        match presigner.inner.presign(key, &mut stack) {
+            Ok(url) => return Ok(PyString::new(py, url.as_str())),
+            Err(CoreError::BufferTooSmall { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut url = String::new();
+    push_presigned(presigner, key, &mut Vec::new(), &mut url)?;
+    Ok(PyString::new(py, &url))
+}
+
+/// Appends the URL of `key` to `out`, in botocore's order, signed in
+/// `scratch` (grown as needed, never shrunk: a batch zeroes it once).
+fn push_presigned(
+    presigner: &Presigner,
+    key: &str,
+    scratch: &mut Vec<u8>,
+    out: &mut String,
+) -> Result<(), CoreError> {
+    let push = if presigner.botocore_order {
+        push_botocore_order
+    } else {
+        String::push_str
+    };
+    match presigner.inner.presign(key, scratch.as_mut_slice()) {
+        Ok(url) => push(out, url.as_str()),
+        Err(CoreError::BufferTooSmall { needed }) => {
+            scratch.resize(needed, 0);
+            push(
+                out,
+                presigner
+                    .inner
+                    .presign(key, scratch.as_mut_slice())?
+                    .as_str(),
+            );
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
 /// Signs `keys` (one thread), appending each URL to `text` and its end to
-/// `ends`.
+/// `ends`; through `presigner` when there is one.
 fn presign_run(
     signer: &v4::Signer<'_>,
     bucket: &Bucket<'_>,
     object: &Object<'_>,
+    presigner: Option<&Presigner>,
     keys: &[PyBackedStr],
 ) -> Result<(String, Vec<usize>), CoreError> {
     // A URL is the key (up to 3x encoded) plus some 300 bytes.
     let guess = keys.iter().map(|k| k.len() + 320).sum();
     let mut text = String::with_capacity(guess);
     let mut ends = Vec::with_capacity(keys.len());
+    let mut scratch = vec![0u8; STACK_URL];
     for key in keys {
-        presign_into(signer, bucket, object, key, &mut text)?;
+        match presigner {
+            Some(p) => push_presigned(p, key, &mut scratch, &mut text)?,
+            None => presign_into(signer, bucket, object, key, &mut text)?,
+        }
         ends.push(text.len());
     }
     Ok((text, ends))
@@ -179,15 +312,17 @@ fn presign_all(
     let key = signer.key(time)?;
     let credentials = signer.credentials.as_credentials();
     let s = &v4::Signer::new(&key, &credentials, time)?;
+    let presigner = Presigner::new(s, &bucket, object)?;
+    let presigner = presigner.as_ref();
     let threads = threads.clamp(1, keys.len().div_ceil(PER_THREAD).max(1));
     if threads == 1 {
-        return Ok(vec![presign_run(s, &bucket, object, keys)?]);
+        return Ok(vec![presign_run(s, &bucket, object, presigner, keys)?]);
     }
     let per = keys.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let runs: Vec<_> = keys
             .chunks(per)
-            .map(|part| scope.spawn(|| presign_run(s, &bucket, object, part)))
+            .map(|part| scope.spawn(|| presign_run(s, &bucket, object, presigner, part)))
             .collect();
         runs.into_iter()
             .map(|run| run.join().unwrap_or(Err(CoreError::WriteFailed)))

@@ -13,7 +13,7 @@ use pyo3::types::{PyList, PyString};
 use crate::errors::OrRaise;
 use crate::request::{PyPayload, split_url, with_host, with_output};
 use crate::results::{Presigned, PresignedPost, SignedHeaders, SignedV2};
-use crate::s3::{Object, Place};
+use crate::s3::{Object, Place, Presigner, PresignerFor};
 use crate::time::{signing_time, to_datetime};
 
 /// Signs and presigns requests with one set of credentials for one region
@@ -32,6 +32,9 @@ pub struct Signer {
     pub(crate) region: String,
     pub(crate) service: String,
     pub(crate) keys: Mutex<KeyCache>,
+    /// The presigner of the last `presign_s3` call without options, for the
+    /// next calls on the same bucket in the same second.
+    pub(crate) last_presigner: Mutex<Option<(PresignerFor, Option<Presigner>)>>,
     /// S3's endpoint for the region (`s3.amazonaws.com` in us-east-1, as
     /// botocore's default; `s3.<region>.amazonaws.com` elsewhere).
     pub(crate) s3_endpoint: String,
@@ -63,6 +66,32 @@ impl Signer {
         let mut cache = self.cache();
         let key = cache.key(&credentials, time, &self.region, &self.service)?;
         f(&v4::Signer::new(key, &credentials, time)?)
+    }
+
+    /// Runs `sign` with the presigner made for `wanted`, made by `make`
+    /// when the last one was for something else. `None` when there is none
+    /// (its fixed parts too long): the caller signs in full.
+    pub(crate) fn with_presigner<T>(
+        &self,
+        wanted: (&Place<'_>, &Object<'_>, SigningTime),
+        make: impl FnOnce() -> Result<Option<Presigner>, CoreError>,
+        sign: impl FnOnce(&Presigner) -> Result<T, CoreError>,
+    ) -> Option<Result<T, CoreError>> {
+        let mut last = self
+            .last_presigner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if !last
+            .as_ref()
+            .is_some_and(|(made_for, _)| made_for.serves(wanted))
+        {
+            match make() {
+                Ok(presigner) => *last = Some((PresignerFor::new(wanted), presigner)),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        let presigner = last.as_ref()?.1.as_ref()?;
+        Some(sign(presigner))
     }
 
     /// A copy of the key for `time`, to sign without the lock.
@@ -135,6 +164,7 @@ impl Signer {
             region,
             service,
             keys: Mutex::new(KeyCache::new()),
+            last_presigner: Mutex::new(None),
             s3_endpoint,
         };
         let now = SigningTime::now().or_raise(py)?;
