@@ -298,8 +298,28 @@ fn presign_run(
 /// Keys per thread below which a batch is not split.
 const PER_THREAD: usize = 2048;
 
-/// Signs every key, on up to `threads` threads (without the GIL, nor the
-/// key cache's lock: with a copy of the key).
+/// Keys signed at a time: a chunk's URLs (some 100 KB) stay in the cache
+/// and in memory the allocator reuses, instead of one buffer as large as
+/// the batch, freshly mapped (and page-faulted) on every call.
+const CHUNK: usize = 256;
+
+/// What stops a batch: a signing error, or Python's (a failed append).
+enum Failed {
+    Sign(CoreError),
+    Python(PyErr),
+}
+
+impl From<CoreError> for Failed {
+    fn from(e: CoreError) -> Self {
+        Failed::Sign(e)
+    }
+}
+
+/// Signs every key in chunks, on up to `threads` threads (without the GIL,
+/// nor the key cache's lock: with a copy of the key), and appends the URLs
+/// to `list` in order; the calling thread turns each chunk into Python
+/// strings (taking the GIL for that) as the chunks come.
+#[allow(clippy::too_many_arguments)]
 fn presign_all(
     signer: &Signer,
     place: &Place<'_>,
@@ -307,27 +327,58 @@ fn presign_all(
     keys: &[PyBackedStr],
     time: SigningTime,
     threads: usize,
-) -> Result<Vec<(String, Vec<usize>)>, CoreError> {
+    list: &Py<PyList>,
+) -> Result<(), Failed> {
     let bucket = place.bucket(signer)?;
     let key = signer.key(time)?;
     let credentials = signer.credentials.as_credentials();
     let s = &v4::Signer::new(&key, &credentials, time)?;
     let presigner = Presigner::new(s, &bucket, object)?;
     let presigner = presigner.as_ref();
+    let sign = |part: &[PyBackedStr]| presign_run(s, &bucket, object, presigner, part);
     let threads = threads.clamp(1, keys.len().div_ceil(PER_THREAD).max(1));
     if threads == 1 {
-        return Ok(vec![presign_run(s, &bucket, object, presigner, keys)?]);
+        return keys
+            .chunks(CHUNK)
+            .try_for_each(|part| append(list, &sign(part)?));
     }
-    let per = keys.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let runs: Vec<_> = keys
-            .chunks(per)
-            .map(|part| scope.spawn(|| presign_run(s, &bucket, object, presigner, part)))
+        // Worker `w` signs chunks w, w + threads, ...; reading the workers
+        // in turn gives the chunks in order.
+        let workers: Vec<_> = (0..threads)
+            .map(|w| {
+                let (tx, rx) = std::sync::mpsc::sync_channel(2);
+                let sign = &sign;
+                scope.spawn(move || {
+                    for part in keys.chunks(CHUNK).skip(w).step_by(threads) {
+                        if tx.send(sign(part)).is_err() {
+                            break; // the caller stopped at an error
+                        }
+                    }
+                });
+                rx
+            })
             .collect();
-        runs.into_iter()
-            .map(|run| run.join().unwrap_or(Err(CoreError::WriteFailed)))
-            .collect()
+        for rx in workers.iter().cycle().take(keys.len().div_ceil(CHUNK)) {
+            let run = rx.recv().map_err(|_| CoreError::WriteFailed)??;
+            append(list, &run)?;
+        }
+        Ok(())
     })
+}
+
+/// Appends the URLs of a signed chunk to `list`, with the GIL.
+fn append(list: &Py<PyList>, (text, ends): &(String, Vec<usize>)) -> Result<(), Failed> {
+    Python::attach(|py| {
+        let list = list.bind(py);
+        let mut start = 0;
+        for &end in ends {
+            list.append(PyString::new(py, text.get(start..end).unwrap_or_default()))?;
+            start = end;
+        }
+        Ok(())
+    })
+    .map_err(Failed::Python)
 }
 
 /// Many object URLs, in the order of `keys`.
@@ -353,18 +404,12 @@ pub fn presign_many<'py>(
     let threads = threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
-    let runs = py
-        .detach(|| presign_all(signer, place, object, &keys, time, threads))
-        .or_raise(py)?;
-    let list = PyList::empty(py);
-    for (text, ends) in &runs {
-        let mut start = 0;
-        for &end in ends {
-            list.append(PyString::new(py, text.get(start..end).unwrap_or_default()))?;
-            start = end;
-        }
+    let list = PyList::empty(py).unbind();
+    match py.detach(|| presign_all(signer, place, object, &keys, time, threads, &list)) {
+        Ok(()) => Ok(list.into_bound(py)),
+        Err(Failed::Sign(e)) => Err(e).or_raise(py),
+        Err(Failed::Python(e)) => Err(e),
     }
-    Ok(list)
 }
 
 /// One condition of a POST policy, from botocore's forms: `{"name":
