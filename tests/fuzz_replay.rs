@@ -75,6 +75,11 @@ fn s3_v2() {
 }
 
 #[test]
+fn object_presigner() {
+    replay("object_presigner", fuzz::object_presigner);
+}
+
+#[test]
 fn differential_canonical() {
     replay("differential_canonical", fuzz::differential_canonical);
 }

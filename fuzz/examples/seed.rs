@@ -116,7 +116,73 @@ fn main() {
         }
         n += 1;
     }
+    object_presigner_seeds(&corpus);
     eprintln!("{n} cases written; reference agrees with {checked} expected canonical requests");
+}
+
+/// Seeds of `object_presigner`: AWS's presigned-URL example and variants
+/// (path-style, a path prefix, a session token, options, odd keys).
+fn object_presigner_seeds(corpus: &Path) {
+    let dir = corpus.join("object_presigner");
+    fs::create_dir_all(&dir).expect("mkdir");
+    let token = "IQoJb3JpZ2luX2VjEBoaCXVzLWVhc3QtMiJHMEUCIQAvFvx7TWScuT/QLhFHpW/5yOBS4zND";
+    let seeds: [(u8, &str, bool, &str, Option<&str>, &[(&str, &str)], &[&str]); 6] = [
+        (0, "examplebucket", false, "GET", None, &[], &["test.txt"]),
+        (
+            1,
+            "test",
+            true,
+            "PUT",
+            None,
+            &[],
+            &["a b/c+d.jpg", "é😀", ""],
+        ),
+        (
+            2,
+            "media",
+            true,
+            "GET",
+            Some(token),
+            &[("versionId", "3")],
+            &["x/y", "%41"],
+        ),
+        (
+            3,
+            "my-bucket",
+            false,
+            "HEAD",
+            Some(token),
+            &[("response-content-type", "a/b c")],
+            &["/lead", "k?x#y"],
+        ),
+        (0, "examplebucket", false, "DELETE", None, &[], &["k"; 6]),
+        (1, "Bad_Name", false, "GET", None, &[], &["k"]),
+    ];
+    for (i, (endpoint, bucket, path_style, method, tok, query, keys)) in seeds.iter().enumerate() {
+        let mut w = Writer::default();
+        w.u8(*endpoint)
+            .string(bucket)
+            .flag(*path_style)
+            .flag(i % 2 == 1)
+            .string(method);
+        w.u32(86400).opt_string(*tok);
+        w.list(query, |w, (k, v)| {
+            w.string(k).string(v);
+        });
+        let headers: &[(&str, &str)] = if i == 3 {
+            &[("content-type", "image/png")]
+        } else {
+            &[]
+        };
+        w.list(headers, |w, (k, v)| {
+            w.string(k).string(v);
+        });
+        w.list(keys, |w, k| {
+            w.string(k);
+        });
+        w.u32(1_369_353_600);
+        write(corpus, "object_presigner", &format!("seed-{i}"), &w.out);
+    }
 }
 
 /// The query parameters of a presigned case, decoded, for query_roundtrip.

@@ -18,6 +18,7 @@ pub mod aws_chunked_decode;
 pub mod case;
 pub mod differential_canonical;
 pub mod event_stream;
+pub mod object_presigner;
 pub mod post_form_verify;
 pub mod query_roundtrip;
 pub mod reference;
@@ -37,6 +38,7 @@ pub use case::{
 };
 pub use differential_canonical::{differential_canonical, differential_case};
 pub use event_stream::event_stream;
+pub use object_presigner::object_presigner;
 pub use post_form_verify::{POST_ACCEPTED, PostCase, post_form_verify};
 pub use query_roundtrip::{QueryCase, QueryPair, query_case, query_roundtrip};
 pub use s3_v2::s3_v2;
